@@ -1,0 +1,166 @@
+package dev.whispem.minikv.node.replication;
+
+import dev.whispem.minikv.node.storage.DataKey;
+import dev.whispem.minikv.node.storage.KvStore;
+import dev.whispem.minikv.node.storage.StoredValue;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The deterministic key-value state machine of one replication group: given the same proposals in
+ * the same order, every replica computes the same outcomes and the same storage contents. It never
+ * reads a clock (time comes in the proposal) and turns every failed precondition into an outcome,
+ * never an exception.
+ *
+ * <p>Each applied command that writes advances the group's revision by one; a written key's version
+ * is that revision, so versions are unique for a key over its whole history.
+ */
+public final class GroupStateMachine {
+
+    private final int group;
+    private final KvStore store;
+    private long revision;
+    private long appliedIndex;
+
+    public GroupStateMachine(int group, KvStore store) {
+        this.group = group;
+        this.store = store;
+        this.revision = store.counter(revisionCounter(group));
+        this.appliedIndex = store.counter(appliedCounter(group));
+    }
+
+    public static String revisionCounter(int group) {
+        return "rev:" + group;
+    }
+
+    public static String appliedCounter(int group) {
+        return "applied:" + group;
+    }
+
+    public int group() {
+        return group;
+    }
+
+    /** The revision of the last applied write. */
+    public synchronized long revision() {
+        return revision;
+    }
+
+    /** The last log index whose effects are in storage (0 when the engine has no log index). */
+    public synchronized long appliedIndex() {
+        return appliedIndex;
+    }
+
+    public KvStore store() {
+        return store;
+    }
+
+    /** Applies one proposal into {@code batch}; the caller commits the batch. */
+    public synchronized Outcome apply(ApplyBatch batch, Command.Proposal proposal) {
+        Outcome outcome =
+                switch (proposal.command()) {
+                    case Command.Batch b -> applyBatch(batch, b, proposal.nowMillis());
+                    default -> applySingle(batch, proposal.command(), proposal.nowMillis(), true);
+                };
+        batch.counter(revisionCounter(group), revision);
+        return outcome;
+    }
+
+    /** Records that log entries up to {@code index} are applied, in the same storage batch. */
+    public synchronized void markApplied(ApplyBatch batch, long index) {
+        appliedIndex = index;
+        batch.counter(appliedCounter(group), index);
+    }
+
+    private Outcome applySingle(ApplyBatch batch, Command c, long now, boolean ownRevision) {
+        long next = ownRevision ? revision + 1 : revision;
+        switch (c) {
+            case Command.Put put -> {
+                long current = currentVersion(batch, put.key(), now);
+                if (!put.precondition().holdsFor(current)) {
+                    return new Outcome.PreconditionFailed(current, revision);
+                }
+                revision = next;
+                batch.put(put.key(), new StoredValue(revision, put.expiresAtMillis(), put.value()));
+                return new Outcome.Written(revision, revision);
+            }
+            case Command.Delete del -> {
+                long current = currentVersion(batch, del.key(), now);
+                if (!del.precondition().holdsFor(current)) {
+                    return new Outcome.PreconditionFailed(current, revision);
+                }
+                if (current == 0) {
+                    return new Outcome.Deleted(false, revision);
+                }
+                revision = next;
+                batch.delete(del.key());
+                return new Outcome.Deleted(true, revision);
+            }
+            case Command.Batch nested -> throw new IllegalArgumentException("batches do not nest");
+        }
+    }
+
+    private Outcome applyBatch(ApplyBatch batch, Command.Batch b, long now) {
+        if (b.atomic()) {
+            // Check every precondition against the state the batch itself produces, before writing.
+            List<Outcome> failures = new ArrayList<>();
+            boolean ok = true;
+            java.util.Map<DataKey, Long> simulated = new java.util.HashMap<>();
+            for (Command op : b.ops()) {
+                DataKey key = keyOf(op);
+                long current =
+                        simulated.containsKey(key)
+                                ? simulated.get(key)
+                                : currentVersion(batch, key, now);
+                Precondition p = preconditionOf(op);
+                if (!p.holdsFor(current)) {
+                    ok = false;
+                    failures.add(new Outcome.PreconditionFailed(current, revision));
+                } else {
+                    failures.add(null);
+                }
+                simulated.put(key, op instanceof Command.Put ? revision + 1 : 0L);
+            }
+            if (!ok) {
+                List<Outcome> results = new ArrayList<>();
+                for (Outcome f : failures) {
+                    results.add(f != null ? f : new Outcome.NotApplied(revision));
+                }
+                return new Outcome.BatchApplied(results, false, revision);
+            }
+            revision++;
+            List<Outcome> results = new ArrayList<>();
+            for (Command op : b.ops()) {
+                results.add(applySingle(batch, op, now, false));
+            }
+            return new Outcome.BatchApplied(results, true, revision);
+        }
+        List<Outcome> results = new ArrayList<>();
+        for (Command op : b.ops()) {
+            results.add(applySingle(batch, op, now, true));
+        }
+        return new Outcome.BatchApplied(results, true, revision);
+    }
+
+    private static long currentVersion(ApplyBatch batch, DataKey key, long now) {
+        Optional<StoredValue> v = batch.read(key);
+        return v.isPresent() && !v.get().isExpiredAt(now) ? v.get().version() : 0;
+    }
+
+    private static DataKey keyOf(Command op) {
+        return switch (op) {
+            case Command.Put p -> p.key();
+            case Command.Delete d -> d.key();
+            case Command.Batch b -> throw new IllegalArgumentException("batches do not nest");
+        };
+    }
+
+    private static Precondition preconditionOf(Command op) {
+        return switch (op) {
+            case Command.Put p -> p.precondition();
+            case Command.Delete d -> d.precondition();
+            case Command.Batch b -> throw new IllegalArgumentException("batches do not nest");
+        };
+    }
+}

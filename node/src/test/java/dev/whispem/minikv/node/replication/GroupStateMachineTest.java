@@ -1,0 +1,100 @@
+package dev.whispem.minikv.node.replication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.whispem.minikv.node.storage.DataKey;
+import dev.whispem.minikv.node.storage.InMemoryKvStore;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class GroupStateMachineTest {
+
+    private final InMemoryKvStore store = new InMemoryKvStore();
+    private final GroupStateMachine sm = new GroupStateMachine(0, store);
+
+    private static DataKey key(String k) {
+        return new DataKey(0, "t", k.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private Outcome apply(long now, Command c) {
+        ApplyBatch b = new ApplyBatch(store);
+        Outcome o = sm.apply(b, new Command.Proposal(now, c));
+        b.commit(false);
+        return o;
+    }
+
+    private static Command put(String k, String v, Precondition p) {
+        return new Command.Put(key(k), v.getBytes(StandardCharsets.UTF_8), 0, p);
+    }
+
+    @Test
+    void revisionsAdvanceOnlyOnWritesAndSurviveReopen() {
+        assertThat(apply(0, put("a", "1", Precondition.NONE))).isEqualTo(new Outcome.Written(1, 1));
+        assertThat(apply(0, put("a", "2", Precondition.ABSENT)))
+                .isEqualTo(new Outcome.PreconditionFailed(1, 1));
+        assertThat(apply(0, new Command.Delete(key("zz"), Precondition.NONE)))
+                .isEqualTo(new Outcome.Deleted(false, 1));
+        assertThat(apply(0, put("b", "1", Precondition.NONE))).isEqualTo(new Outcome.Written(2, 2));
+        assertThat(new GroupStateMachine(0, store).revision()).isEqualTo(2);
+    }
+
+    @Test
+    void commandsInOneApplyBatchSeeEachOther() {
+        ApplyBatch b = new ApplyBatch(store);
+        Outcome first = sm.apply(b, new Command.Proposal(0, put("k", "1", Precondition.ABSENT)));
+        Outcome second = sm.apply(b, new Command.Proposal(0, put("k", "2", Precondition.ABSENT)));
+        Outcome third =
+                sm.apply(b, new Command.Proposal(0, put("k", "3", Precondition.versionEquals(1))));
+        b.commit(false);
+        assertThat(first).isEqualTo(new Outcome.Written(1, 1));
+        assertThat(second).isEqualTo(new Outcome.PreconditionFailed(1, 1));
+        assertThat(third).isEqualTo(new Outcome.Written(2, 2));
+        assertThat(new String(store.get(key("k")).orElseThrow().value(), StandardCharsets.UTF_8))
+                .isEqualTo("3");
+    }
+
+    @Test
+    void atomicBatchIsAllOrNothing() {
+        apply(0, put("x", "old", Precondition.NONE));
+        Outcome failed =
+                apply(
+                        0,
+                        new Command.Batch(
+                                List.of(
+                                        put("y", "new", Precondition.NONE),
+                                        new Command.Delete(
+                                                key("x"), Precondition.versionEquals(99))),
+                                true));
+        assertThat(failed).isInstanceOf(Outcome.BatchApplied.class);
+        Outcome.BatchApplied fb = (Outcome.BatchApplied) failed;
+        assertThat(fb.committed()).isFalse();
+        assertThat(fb.results().get(0)).isInstanceOf(Outcome.NotApplied.class);
+        assertThat(fb.results().get(1)).isEqualTo(new Outcome.PreconditionFailed(1, 1));
+        assertThat(store.get(key("y"))).isEmpty();
+
+        Outcome ok =
+                apply(
+                        0,
+                        new Command.Batch(
+                                List.of(
+                                        put("y", "new", Precondition.ABSENT),
+                                        new Command.Delete(
+                                                key("x"), Precondition.versionEquals(1))),
+                                true));
+        Outcome.BatchApplied ob = (Outcome.BatchApplied) ok;
+        assertThat(ob.committed()).isTrue();
+        assertThat(ob.results())
+                .containsExactly(new Outcome.Written(2, 2), new Outcome.Deleted(true, 2));
+        assertThat(store.get(key("x"))).isEmpty();
+    }
+
+    @Test
+    void expiryIsJudgedByTheProposalClock() {
+        apply(1_000, new Command.Put(key("t"), new byte[] {1}, 2_000, Precondition.NONE));
+        assertThat(apply(1_500, put("t", "x", Precondition.ABSENT)))
+                .isInstanceOf(Outcome.PreconditionFailed.class);
+        assertThat(apply(2_000, put("t", "x", Precondition.ABSENT)))
+                .isInstanceOf(Outcome.Written.class);
+    }
+}
