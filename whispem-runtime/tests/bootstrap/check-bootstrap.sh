@@ -52,7 +52,7 @@ if $use_java; then
     origin="Java compiler $jar"
     stage stage0 "$java" -jar "$jar" --compile "$src" "$out/stage0.whbc"
 else
-    origin="checked-in compiler/wsc.whbc (no Java compiler found)"
+    origin="checked-in compiler/wsc.whbc (Java compiler not used)"
     cp "$checked_in" "$out/stage0.whbc" || fail "cannot copy $checked_in"
 fi
 stage stage1 "$wvm" "$out/stage0.whbc" "$src" "$out/stage1.whbc"
