@@ -1,0 +1,64 @@
+package dev.whispem.minikv.operator.cluster;
+
+import static dev.whispem.minikv.operator.Constants.*;
+
+import dev.whispem.minikv.operator.crd.v1alpha1.MiniKVCluster;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.ServicePortBuilder;
+
+/** The Services of a cluster: one headless per role (stable pod DNS), one for clients. */
+public final class NodeServices {
+    private NodeServices() {}
+
+    /**
+     * Headless, and publishing not-ready pods: Raft peers must find each other before any of them
+     * can report ready.
+     */
+    public static Service headless(MiniKVCluster cluster, NodeRole role) {
+        return new ServiceBuilder()
+                .withNewMetadata()
+                .withName(role.statefulSetName(cluster))
+                .withNamespace(cluster.getMetadata().getNamespace())
+                .withLabels(ClusterLabels.all(cluster, role.component()))
+                .endMetadata()
+                .withNewSpec()
+                .withClusterIP("None")
+                .withPublishNotReadyAddresses(true)
+                .withSelector(ClusterLabels.selector(cluster, role.component()))
+                .withPorts(
+                        port(NODE_HTTP_PORT_NAME, NODE_HTTP_PORT),
+                        port(NODE_RAFT_PORT_NAME, NODE_RAFT_PORT))
+                .endSpec()
+                .build();
+    }
+
+    /**
+     * Any node accepts any client request, so the client Service selects both roles' ready pods.
+     */
+    public static Service client(MiniKVCluster cluster) {
+        return new ServiceBuilder()
+                .withNewMetadata()
+                .withName(ClusterNames.clientService(cluster))
+                .withNamespace(cluster.getMetadata().getNamespace())
+                .withLabels(ClusterLabels.all(cluster, null))
+                .endMetadata()
+                .withNewSpec()
+                .withType("ClusterIP")
+                .withSelector(ClusterLabels.instance(cluster))
+                .withPorts(port(NODE_HTTP_PORT_NAME, NODE_HTTP_PORT))
+                .endSpec()
+                .build();
+    }
+
+    private static ServicePort port(String name, int port) {
+        return new ServicePortBuilder()
+                .withName(name)
+                .withPort(port)
+                .withTargetPort(new IntOrString(name))
+                .withProtocol("TCP")
+                .build();
+    }
+}

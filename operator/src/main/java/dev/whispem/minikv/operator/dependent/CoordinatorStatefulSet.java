@@ -1,0 +1,30 @@
+package dev.whispem.minikv.operator.dependent;
+
+import dev.whispem.minikv.operator.cluster.ClusterPlan;
+import dev.whispem.minikv.operator.cluster.NodeRole;
+import dev.whispem.minikv.operator.cluster.NodeStatefulSets;
+import dev.whispem.minikv.operator.crd.v1alpha1.MiniKVCluster;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+
+/** StatefulSet {@code x-coord}: the coordinators, sized by the reconciler's plan. */
+@KubernetesDependent(informer = @Informer(labelSelector = Selectors.MANAGED))
+public class CoordinatorStatefulSet
+        extends CRUDKubernetesDependentResource<StatefulSet, MiniKVCluster> {
+    public static final String NAME = "coordinator-statefulset";
+
+    public CoordinatorStatefulSet() {
+        super(StatefulSet.class);
+    }
+
+    @Override
+    protected StatefulSet desired(MiniKVCluster cluster, Context<MiniKVCluster> context) {
+        return NodeStatefulSets.build(
+                cluster,
+                NodeRole.COORDINATOR,
+                ClusterPlan.of(cluster, context).coordinatorReplicas());
+    }
+}
