@@ -2127,7 +2127,7 @@ static Value vm_execute(VM *vm, size_t base)
         case OP_MAKE_ARRAY: {
             uint32_t n = in->n;
             Array *a = array_new(n);
-            memcpy(a->items, sp - n, n * sizeof(Value));
+            if (n) memcpy(a->items, sp - n, n * sizeof(Value));
             a->len = n;
             sp -= n;
             if (UNLIKELY(sp >= stack_end)) {

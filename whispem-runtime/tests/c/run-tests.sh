@@ -33,53 +33,55 @@ fail=0
 ok() { pass=$((pass + 1)); }
 ko() { fail=$((fail + 1)); echo "FAIL: $*"; }
 
-# run_case DIR NAME: the conformance README's rules, with NAME.whbc as the path.
+# run_case NAME, in the case directory: the conformance README's rules,
+# with NAME.whbc as the path.  Few processes per case: the suite must stay fast.
 run_case() {
-    dir=$1 name=$2
+    name=$1
     args=""
-    [ -f "$dir/$name.args" ] && args=$(cat "$dir/$name.args")
+    [ -f "$name.args" ] && args=$(cat "$name.args")
     input=/dev/null
-    [ -f "$dir/$name.stdin" ] && input=$dir/$name.stdin
+    [ -f "$name.stdin" ] && input=$name.stdin
     # shellcheck disable=SC2086 # args are split on purpose
-    (cd "$dir" && "$WVM" "$name.whbc" $args <"$input" >"$TMP/out" 2>"$TMP/err")
+    "$WVM" "$name.whbc" $args <"$input" >"$TMP/out" 2>"$TMP/err"
     rc=$?
-    if [ -f "$dir/$name.code" ]; then
+    if [ -f "$name.code" ]; then
         cat "$TMP/out" "$TMP/err" >"$TMP/got"
-        sed "s/$name\.wsp/$name.whbc/g" "$dir/$name.err" >"$TMP/want"
-        want_rc=$(cat "$dir/$name.code")
+        sed "s/$name\.wsp/$name.whbc/g" "$name.err" >"$TMP/want"
+        read -r want_rc <"$name.code"
         if [ "$rc" = "$want_rc" ] && cmp -s "$TMP/got" "$TMP/want"; then
             ok
         else
             ko "$name: exit $rc (want $want_rc)"
             diff "$TMP/want" "$TMP/got" | head -10
         fi
+    elif [ "$rc" = 0 ] && [ ! -s "$TMP/err" ] && cmp -s "$TMP/out" "$name.out"; then
+        ok
     else
-        if [ "$rc" = 0 ] && [ ! -s "$TMP/err" ] && cmp -s "$TMP/out" "$dir/$name.out"; then
-            ok
-        else
-            ko "$name: exit $rc"
-            diff "$dir/$name.out" "$TMP/out" | head -10
-            head -3 "$TMP/err"
-        fi
+        ko "$name: exit $rc"
+        diff "$name.out" "$TMP/out" | head -10
+        head -3 "$TMP/err"
     fi
 }
 
 # 1. conformance corpus
 n_corpus=0
-for f in "$CORPUS"/*.whbc; do
-    run_case "$CORPUS" "$(basename "$f" .whbc)"
+cd "$CORPUS" || exit 1
+for f in *.whbc; do
+    run_case "${f%.whbc}"
     n_corpus=$((n_corpus + 1))
 done
 
 # 2. own cases
 n_cases=0
-for f in "$CASES"/*.whbc; do
+cd "$CASES" || exit 1
+for f in *.whbc; do
     [ -f "$f" ] || continue
-    run_case "$CASES" "$(basename "$f" .whbc)"
+    run_case "${f%.whbc}"
     n_cases=$((n_cases + 1))
 done
 
-# 3a. every truncation of a real file, through the real binary
+# 3a. truncations of a real file through the real binary (every offset of
+# the header and first chunk, then every 4th; mutants.c covers all offsets)
 check_rejected() { # FILE LABEL
     (cd "$TMP" && "$WVM" "$1" </dev/null >"$TMP/out" 2>"$TMP/err")
     rc=$?
@@ -98,7 +100,7 @@ i=0
 while [ "$i" -lt "$size" ]; do
     head -c "$i" "$src" >"$TMP/cut.whbc"
     check_rejected cut.whbc "err_modulo_zero.whbc truncated to $i bytes"
-    i=$((i + 1))
+    if [ "$i" -lt 40 ]; then i=$((i + 1)); else i=$((i + 4)); fi
     n_trunc=$((n_trunc + 1))
 done
 # and one extra byte at the end

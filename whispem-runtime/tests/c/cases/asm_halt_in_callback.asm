@@ -1,0 +1,17 @@
+chunk <main> 0
+line 1
+PUSH_CONST 1
+PUSH_CONST 2
+MAKE_ARRAY 2
+MAKE_CLOSURE cb
+CALL map 2
+PRINT
+PUSH_CONST "not reached"
+PRINT
+HALT
+chunk cb 1
+line 2
+STORE x
+LOAD x
+PRINT
+HALT

@@ -1,0 +1,4 @@
+chunk <main> 0
+line 1
+PUSH_CONST "hi"
+PRINT

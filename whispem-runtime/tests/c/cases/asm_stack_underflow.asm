@@ -1,0 +1,6 @@
+chunk <main> 0
+line 3
+PUSH_TRUE
+POP
+POP
+HALT
