@@ -4,7 +4,6 @@ import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -12,20 +11,29 @@ import java.util.Arrays;
  * --dump}, or the REPL without arguments.
  */
 public final class WhispemMain {
+    /** Compilation and the REPL recurse; a large stack keeps deep programs off the limit. */
+    private static final long MAIN_STACK_BYTES = 512L * 1024 * 1024;
+
     private WhispemMain() {}
 
     public static void main(String[] args) {
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false);
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true);
-        int status =
-                new Cli(new FileInputStream(FileDescriptor.in), out, err).run(Arrays.asList(args));
+        int[] status = {1};
+        Runnable body =
+                () ->
+                        status[0] =
+                                new Cli(new FileInputStream(FileDescriptor.in), out, err)
+                                        .run(Arrays.asList(args));
+        Thread thread = new Thread(null, body, "whispem-main", MAIN_STACK_BYTES);
+        thread.start();
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         out.flush();
         err.flush();
-        System.exit(status);
-    }
-
-    /** Kept for symmetry with tests that capture streams. */
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+        System.exit(status[0]);
     }
 }
