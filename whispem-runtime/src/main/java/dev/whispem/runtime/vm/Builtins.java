@@ -64,9 +64,16 @@ final class Builtins {
     private final InputStream stdin;
     private final OutputStream stdout;
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+    private final boolean fileAccess;
 
-    Builtins(Interpreter vm, List<String> args, InputStream stdin, OutputStream stdout) {
+    Builtins(
+            Interpreter vm,
+            List<String> args,
+            InputStream stdin,
+            OutputStream stdout,
+            boolean fileAccess) {
         this.vm = vm;
+        this.fileAccess = fileAccess;
         this.args = List.copyOf(args);
         this.stdin = stdin;
         this.stdout = stdout;
@@ -98,7 +105,7 @@ final class Builtins {
 
     // ---- dispatch ------------------------------------------------------------------------
 
-    Object call(String name, Object[] a, int line) {
+    Object call(String name, Object[] a, long line) {
         return switch (name) {
             case "length" -> {
                 arity(name, 1, a, line);
@@ -113,6 +120,7 @@ final class Builtins {
                 arity(name, 2, a, line);
                 WArray array = array(a[0], line);
                 checkLength(array.size() + 1L, line);
+                vm.charge(array.size());
                 yield array.append(a[1]);
             }
             case "pop" -> {
@@ -125,7 +133,9 @@ final class Builtins {
             }
             case "reverse" -> {
                 arity(name, 1, a, line);
-                yield array(a[0], line).reversed();
+                WArray array = array(a[0], line);
+                vm.charge(array.size());
+                yield array.reversed();
             }
             case "slice" -> slice(a, line);
             case "range" -> range(a, line);
@@ -141,11 +151,13 @@ final class Builtins {
             }
             case "keys" -> {
                 arity(name, 1, a, line);
+                vm.charge(dict(a[0], line).size());
                 yield new WArray(dict(a[0], line).sortedKeys().toArray());
             }
             case "values" -> {
                 arity(name, 1, a, line);
                 WDict dict = dict(a[0], line);
+                vm.charge(dict.size());
                 yield new WArray(dict.sortedKeys().stream().map(dict::get).toArray());
             }
             case "has_key" -> {
@@ -210,15 +222,24 @@ final class Builtins {
             case "input" -> input(a, line);
             case "read_file" -> {
                 arity(name, 1, a, line);
-                yield readFile(string(a[0], line), line);
+                String path = string(a[0], line);
+                if (!fileAccess) {
+                    throw new WhispemError(line, "Failed to read '" + path + "': " + DENIED);
+                }
+                yield readFile(path, line);
             }
             case "write_file" -> {
                 arity(name, 2, a, line);
                 String path = string(a[0], line);
+                checkWritable(path, line);
                 writeFile(path, Values.print(a[1]).getBytes(StandardCharsets.UTF_8), line);
                 yield NoneValue.NONE;
             }
-            case "write_hex" -> writeHex(a, line);
+            case "write_hex" -> {
+                arity(name, 2, a, line);
+                checkWritable(string(a[0], line), line);
+                yield writeHex(a, line);
+            }
             case "args" -> {
                 arity(name, 0, a, line);
                 yield new WArray(args.toArray());
@@ -227,48 +248,56 @@ final class Builtins {
         };
     }
 
+    private static final String DENIED = "Permission denied (os error 13)";
+
+    private void checkWritable(String path, long line) {
+        if (!fileAccess) {
+            throw new WhispemError(line, "Failed to write '" + path + "': " + DENIED);
+        }
+    }
+
     // ---- argument helpers ----------------------------------------------------------------
 
-    private static void arity(String name, int expected, Object[] a, int line) {
+    private static void arity(String name, int expected, Object[] a, long line) {
         if (a.length != expected) {
             throw Interpreter.arity(name, expected, a.length, line);
         }
     }
 
-    static WhispemError typeError(String expected, Object found, int line) {
+    static WhispemError typeError(String expected, Object found, long line) {
         return new WhispemError(
                 line, "Type error: expected " + expected + ", found " + Values.typeName(found));
     }
 
-    private static WArray array(Object v, int line) {
+    private static WArray array(Object v, long line) {
         if (v instanceof WArray array) {
             return array;
         }
         throw typeError("array", v, line);
     }
 
-    private static WDict dict(Object v, int line) {
+    private static WDict dict(Object v, long line) {
         if (v instanceof WDict dict) {
             return dict;
         }
         throw typeError("dict", v, line);
     }
 
-    private static double number(Object v, int line) {
+    private static double number(Object v, long line) {
         if (v instanceof Double d) {
             return d;
         }
         throw typeError("number", v, line);
     }
 
-    private static String string(Object v, int line) {
+    private static String string(Object v, long line) {
         if (v instanceof String s) {
             return s;
         }
         throw typeError("string", v, line);
     }
 
-    private static void checkLength(long length, int line) {
+    private static void checkLength(long length, long line) {
         if (length > MAX_ARRAY_LENGTH) {
             throw new WhispemError(
                     line, "Out of memory: arrays are limited to " + MAX_ARRAY_LENGTH + " elements");
@@ -277,7 +306,7 @@ final class Builtins {
 
     // ---- individual builtins -------------------------------------------------------------
 
-    private static Object slice(Object[] a, int line) {
+    private static Object slice(Object[] a, long line) {
         arity("slice", 3, a, line);
         if (!(a[1] instanceof Double s) || !(a[2] instanceof Double e)) {
             throw new WhispemError(line, "Array index must be a number");
@@ -305,7 +334,7 @@ final class Builtins {
         return array.range((int) start, (int) end);
     }
 
-    private static Object range(Object[] a, int line) {
+    private Object range(Object[] a, long line) {
         arity("range", 2, a, line);
         long from = (long) number(a[0], line);
         long to = (long) number(a[1], line);
@@ -317,6 +346,7 @@ final class Builtins {
         if (count < 0 || count > MAX_ARRAY_LENGTH) {
             checkLength(Long.MAX_VALUE, line);
         }
+        vm.charge(count);
         Object[] items = new Object[(int) count];
         for (int i = 0; i < count; i++) {
             items[i] = (double) (from + i);
@@ -324,9 +354,10 @@ final class Builtins {
         return new WArray(items);
     }
 
-    private Object mapOrFilter(String name, Object[] a, int line) {
+    private Object mapOrFilter(String name, Object[] a, long line) {
         arity(name, 2, a, line);
         WArray array = array(a[0], line);
+        vm.charge(array.size());
         List<Object> out = new ArrayList<>(array.size());
         for (int i = 0; i < array.size(); i++) {
             Object element = array.get(i);
@@ -340,7 +371,7 @@ final class Builtins {
         return new WArray(out.toArray());
     }
 
-    private static Object charAt(Object[] a, int line) {
+    private static Object charAt(Object[] a, long line) {
         arity("char_at", 2, a, line);
         if (!(a[0] instanceof String s) || !(a[1] instanceof Double d)) {
             throw new WhispemError(line, "Type error: expected string, number, found wrong types");
@@ -354,7 +385,7 @@ final class Builtins {
         return CodePoints.substring(s, i, i + 1);
     }
 
-    private static Object substr(Object[] a, int line) {
+    private static Object substr(Object[] a, long line) {
         arity("substr", 3, a, line);
         if (!(a[0] instanceof String s)
                 || !(a[1] instanceof Double start)
@@ -371,7 +402,7 @@ final class Builtins {
         return CodePoints.substring(s, begin, end);
     }
 
-    private static Object parseNumber(String text, int line) {
+    private static Object parseNumber(String text, long line) {
         String trimmed = trimWhitespace(text);
         if (DECIMAL.matcher(trimmed).matches()) {
             return Double.parseDouble(trimmed);
@@ -414,7 +445,7 @@ final class Builtins {
                 || c == '\u3000';
     }
 
-    private Object input(Object[] a, int line) {
+    private Object input(Object[] a, long line) {
         if (a.length > 1) {
             throw Interpreter.arity("input", 1, a.length, line);
         }
@@ -448,7 +479,7 @@ final class Builtins {
         return text.substring(0, end);
     }
 
-    private static Object readFile(String path, int line) {
+    private static Object readFile(String path, long line) {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(Path.of(path));
@@ -468,7 +499,7 @@ final class Builtins {
         }
     }
 
-    private static void writeFile(String path, byte[] content, int line) {
+    private static void writeFile(String path, byte[] content, long line) {
         try {
             Files.write(Path.of(path), content);
         } catch (IOException | RuntimeException e) {
@@ -476,7 +507,7 @@ final class Builtins {
         }
     }
 
-    private static Object writeHex(Object[] a, int line) {
+    private static Object writeHex(Object[] a, long line) {
         arity("write_hex", 2, a, line);
         String path = string(a[0], line);
         String hex = string(a[1], line);

@@ -47,7 +47,7 @@ final class Frame {
     }
 
     /** The line of the last byte read, used for runtime error locations (SPEC §14.1). */
-    int currentLine() {
-        return chunk.lineAt(ip - 1);
+    long currentLine() {
+        return Integer.toUnsignedLong(chunk.lineAt(ip - 1));
     }
 }

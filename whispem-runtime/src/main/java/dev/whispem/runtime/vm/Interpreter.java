@@ -35,14 +35,23 @@ final class Interpreter {
     final Builtins builtins;
 
     Interpreter(
-            List<String> args,
-            InputStream stdin,
-            OutputStream stdout,
-            Map<String, NativeFunction> natives,
-            long instructionBudget) {
-        this.natives = natives;
-        this.builtins = new Builtins(this, args, stdin, stdout);
-        this.budget = instructionBudget <= 0 ? Long.MAX_VALUE : instructionBudget;
+            List<String> args, InputStream stdin, OutputStream stdout, WhispemVm.Options options) {
+        this.natives = options.natives();
+        this.builtins = new Builtins(this, args, stdin, stdout, options.fileAccess());
+        this.budget =
+                options.instructionBudget() <= 0 ? Long.MAX_VALUE : options.instructionBudget();
+    }
+
+    /** Charges work proportional to a size against the budget (see WhispemVm.Options). */
+    void charge(long units) {
+        budget -= units;
+        if (budget < 0) {
+            throw budgetExhausted();
+        }
+    }
+
+    private static WhispemError budgetExhausted() {
+        return new WhispemError(WhispemError.NO_LINE, "Instruction budget exhausted");
     }
 
     /** Adds the chunks of a program; later chunks with the same name replace earlier ones. */
@@ -119,7 +128,7 @@ final class Interpreter {
         return args;
     }
 
-    private int currentLine() {
+    private long currentLine() {
         return frames.isEmpty() ? WhispemError.NO_LINE : frames.getLast().currentLine();
     }
 
@@ -167,7 +176,7 @@ final class Interpreter {
                                 + "'");
             }
             if (--budget < 0) {
-                throw new WhispemError(WhispemError.NO_LINE, "Instruction budget exhausted");
+                throw budgetExhausted();
             }
             int op = code[f.ip++] & 0xFF;
             switch (op) {
@@ -204,7 +213,11 @@ final class Interpreter {
                 case Opcode.ADD -> {
                     Object b = pop();
                     Object a = pop();
-                    push(Operators.add(a, b, f.currentLine()));
+                    Object sum = Operators.add(a, b, f.currentLine());
+                    if (sum instanceof String text) {
+                        charge(text.length());
+                    }
+                    push(sum);
                 }
                 case Opcode.SUB, Opcode.MUL, Opcode.DIV, Opcode.MOD -> {
                     Object b = pop();
@@ -300,6 +313,11 @@ final class Interpreter {
                     Object value = pop();
                     Object index = pop();
                     Object target = pop();
+                    if (target instanceof WArray array) {
+                        charge(array.size());
+                    } else if (target instanceof WDict dict) {
+                        charge(dict.size());
+                    }
                     push(Operators.setIndex(target, index, value, f.currentLine()));
                 }
                 case Opcode.PRINT -> builtins.printLine(Values.print(pop()));
@@ -398,7 +416,7 @@ final class Interpreter {
 
     /** Performs CALL; returns true when a new frame was pushed. */
     private boolean call(Frame f, String name, int argc) {
-        int line = f.currentLine();
+        long line = f.currentLine();
         if (name.equals("__callee__")) {
             if (sp < argc + 1) {
                 throw underflow();
@@ -436,7 +454,7 @@ final class Interpreter {
         throw new WhispemError(line, "Undefined function: '" + name + "'");
     }
 
-    private static Object callNative(NativeFunction function, Object[] args, int line) {
+    private static Object callNative(NativeFunction function, Object[] args, long line) {
         try {
             Object result = function.call(List.of(args));
             return result == null ? NoneValue.NONE : result;
@@ -449,7 +467,7 @@ final class Interpreter {
     }
 
     /** Arity check and frame push; the arguments stay on the stack for the preamble. */
-    private void enter(Chunk chunk, Cell[] cells, int argc, String displayName, int line) {
+    private void enter(Chunk chunk, Cell[] cells, int argc, String displayName, long line) {
         if (argc != chunk.paramCount()) {
             throw arity(displayName, chunk.paramCount(), argc, line);
         }
@@ -459,7 +477,7 @@ final class Interpreter {
         frames.add(newFrame(chunk, cells, false));
     }
 
-    static WhispemError arity(String name, int expected, int got, int line) {
+    static WhispemError arity(String name, int expected, int got, long line) {
         return new WhispemError(
                 line,
                 "Function '"
@@ -472,7 +490,7 @@ final class Interpreter {
     }
 
     /** Runs a function value synchronously for map/filter/reduce (SPEC §14.5). */
-    Object invoke(Object function, Object[] args, int line) {
+    Object invoke(Object function, Object[] args, long line) {
         if (!(function instanceof Closure closure)) {
             throw new WhispemError(
                     line, "Type error: expected function, found " + Values.typeName(function));

@@ -9,7 +9,7 @@ final class Operators {
 
     private Operators() {}
 
-    static Object add(Object a, Object b, int line) {
+    static Object add(Object a, Object b, long line) {
         if (a instanceof Double x && b instanceof Double y) {
             return x + y;
         }
@@ -33,7 +33,7 @@ final class Operators {
                         + Values.typeName(b));
     }
 
-    static Object arithmetic(int op, Object a, Object b, int line) {
+    static Object arithmetic(int op, Object a, Object b, long line) {
         if (!(a instanceof Double x) || !(b instanceof Double y)) {
             throw new WhispemError(
                     line,
@@ -62,7 +62,7 @@ final class Operators {
         };
     }
 
-    static Boolean compare(int op, Object a, Object b, int line) {
+    static Boolean compare(int op, Object a, Object b, long line) {
         int cmp;
         if (a instanceof Double x && b instanceof Double y) {
             double l = x;
@@ -91,7 +91,7 @@ final class Operators {
         };
     }
 
-    static Object getIndex(Object target, Object index, int line) {
+    static Object getIndex(Object target, Object index, long line) {
         if (target instanceof WArray array) {
             return array.get(arrayIndex(array, index, line));
         }
@@ -107,7 +107,7 @@ final class Operators {
         throw notIndexable(target, line);
     }
 
-    static Object setIndex(Object target, Object index, Object value, int line) {
+    static Object setIndex(Object target, Object index, Object value, long line) {
         if (target instanceof WArray array) {
             return array.with(arrayIndex(array, index, line), value);
         }
@@ -117,13 +117,13 @@ final class Operators {
         throw notIndexable(target, line);
     }
 
-    private static WhispemError notIndexable(Object target, int line) {
+    private static WhispemError notIndexable(Object target, long line) {
         return new WhispemError(
                 line, "Type error: expected array or dict, found " + Values.typeName(target));
     }
 
     /** The usize conversion of §7.8 followed by the bounds check. */
-    static int arrayIndex(WArray array, Object index, int line) {
+    static int arrayIndex(WArray array, Object index, long line) {
         if (!(index instanceof Double d)) {
             throw new WhispemError(line, "Array index must be a number");
         }
@@ -134,7 +134,7 @@ final class Operators {
         return (int) i;
     }
 
-    static WhispemError outOfBounds(long usize, int length, int line) {
+    static WhispemError outOfBounds(long usize, int length, long line) {
         return new WhispemError(
                 line,
                 "Array index "
@@ -144,7 +144,7 @@ final class Operators {
                         + ")");
     }
 
-    static String dictKey(Object index, int line) {
+    static String dictKey(Object index, long line) {
         String key = Values.toKey(index);
         if (key == null) {
             throw new WhispemError(

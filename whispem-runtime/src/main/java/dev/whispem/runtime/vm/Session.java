@@ -29,7 +29,7 @@ public final class Session {
             OutputStream out,
             OutputStream err,
             WhispemVm.Options options) {
-        this.vm = new Interpreter(args, in, out, options.natives(), options.instructionBudget());
+        this.vm = new Interpreter(args, in, out, options);
         this.err = err;
     }
 

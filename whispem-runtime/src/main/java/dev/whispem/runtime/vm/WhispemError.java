@@ -3,16 +3,16 @@ package dev.whispem.runtime.vm;
 /** A runtime error (SPEC §10): the program stops and one diagnostic line is written. */
 public final class WhispemError extends RuntimeException {
     /** Errors without a location ("Division by zero", internal and bytecode errors). */
-    public static final int NO_LINE = -1;
+    public static final long NO_LINE = -1;
 
-    private final int line;
+    private final long line;
 
-    public WhispemError(int line, String message) {
+    public WhispemError(long line, String message) {
         super(message, null, false, false);
         this.line = line;
     }
 
-    public int line() {
+    public long line() {
         return line;
     }
 

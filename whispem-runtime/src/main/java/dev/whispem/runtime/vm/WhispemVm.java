@@ -24,21 +24,29 @@ public final class WhispemVm {
 
     /**
      * Run settings. {@code instructionBudget} (0 = unlimited) stops runaway programs with an
-     * "Instruction budget exhausted" error; {@code natives} adds host functions by name.
+     * "Instruction budget exhausted" error; builtins that do work proportional to a size (range,
+     * push, string concatenation, ...) charge that size too, so a budget also bounds memory. {@code
+     * natives} adds host functions by name. Without {@code fileAccess}, read_file, write_file and
+     * write_hex fail with "Permission denied".
      */
-    public record Options(long instructionBudget, Map<String, NativeFunction> natives) {
-        public static final Options DEFAULT = new Options(0, Map.of());
+    public record Options(
+            long instructionBudget, Map<String, NativeFunction> natives, boolean fileAccess) {
+        public static final Options DEFAULT = new Options(0, Map.of(), true);
 
         public Options {
             natives = Map.copyOf(natives);
         }
 
         public Options withInstructionBudget(long budget) {
-            return new Options(budget, natives);
+            return new Options(budget, natives, fileAccess);
         }
 
         public Options withNatives(Map<String, NativeFunction> more) {
-            return new Options(instructionBudget, more);
+            return new Options(instructionBudget, more, fileAccess);
+        }
+
+        public Options withFileAccess(boolean allowed) {
+            return new Options(instructionBudget, natives, allowed);
         }
     }
 
@@ -129,8 +137,7 @@ public final class WhispemVm {
             OutputStream out,
             OutputStream err,
             Options options) {
-        Interpreter vm =
-                new Interpreter(args, in, out, options.natives(), options.instructionBudget());
+        Interpreter vm = new Interpreter(args, in, out, options);
         vm.load(program);
         WhispemError error;
         try {
