@@ -1,6 +1,9 @@
 package dev.whispem.minikv.node;
 
+import dev.whispem.minikv.node.replication.CommitObserver;
 import dev.whispem.minikv.node.replication.LocalReplicator;
+import dev.whispem.minikv.node.replication.RaftConfig;
+import dev.whispem.minikv.node.replication.RatisReplicator;
 import dev.whispem.minikv.node.replication.ReplicationConfig;
 import dev.whispem.minikv.node.replication.Replicator;
 import dev.whispem.minikv.node.routing.KvRouter;
@@ -62,10 +65,15 @@ public class NodeWiring {
     @Produces
     @Singleton
     Replicator replicator(
-            NodeConfig node, ReplicationConfig replication, KvStore store, MeterRegistry registry) {
+            NodeConfig node,
+            ReplicationConfig replication,
+            RaftConfig raft,
+            KvStore store,
+            MeterRegistry registry) {
         Timer commit =
                 Timer.builder("minikv.commit")
-                        .description("Time to apply and durably write one group commit")
+                        .description(
+                                "Time from proposing to committing one log entry or group commit")
                         .publishPercentileHistogram()
                         .register(registry);
         var batchSize =
@@ -76,14 +84,22 @@ public class NodeWiring {
         LOG.infof(
                 "role %s, replication %s, %d groups, sync %s",
                 node.role(), replication.engine(), replication.groups(), replication.sync());
-        return new LocalReplicator(
-                store,
-                replication.groups(),
-                replication.sync(),
+        CommitObserver observer =
                 (commands, nanos) -> {
                     commit.record(nanos, TimeUnit.NANOSECONDS);
                     batchSize.record(commands);
-                });
+                };
+        return switch (replication.engine()) {
+            case LOCAL ->
+                    new LocalReplicator(store, replication.groups(), replication.sync(), observer);
+            case RATIS ->
+                    new RatisReplicator(
+                            store,
+                            replication.groups(),
+                            node.dataDir().toAbsolutePath().resolve("raft"),
+                            raft,
+                            observer);
+        };
     }
 
     void closeReplicator(@Disposes Replicator replicator) {

@@ -31,11 +31,6 @@ public final class LocalReplicator implements Replicator {
     private final CommitObserver observer;
     private volatile boolean running = true;
 
-    /** Told about each group commit, for metrics. */
-    public interface CommitObserver {
-        void committed(int commands, long nanos);
-    }
-
     public LocalReplicator(KvStore store, int groupCount, boolean sync, CommitObserver observer) {
         this.store = store;
         this.sync = sync;

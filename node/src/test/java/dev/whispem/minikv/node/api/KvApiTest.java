@@ -16,7 +16,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
-class KvApiTest {
+public class KvApiTest {
 
     private static String unique(String name) {
         return name + "-" + UUID.randomUUID();

@@ -1,0 +1,433 @@
+package dev.whispem.minikv.node.replication;
+
+import dev.whispem.minikv.node.storage.KvStore;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.GroupManagementRequest;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.DivisionInfo;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+import org.jboss.logging.Logger;
+
+/**
+ * The shard groups of this node as Apache Ratis groups, all hosted by one {@link RaftServer}.
+ *
+ * <p>Writes are submitted in-process ({@code submitClientRequestAsync}, no loopback RPC). Per
+ * group, at most {@code maxInFlightPerGroup} log entries are outstanding; commands arriving
+ * meanwhile are coalesced into the next entry, so one Raft round and one log fsync serve many
+ * client writes. Linearizable read barriers are coalesced the same way: one ReadIndex round answers
+ * every read that was waiting when it started.
+ */
+public final class RatisReplicator implements Replicator {
+
+    private static final Logger LOG = Logger.getLogger(RatisReplicator.class);
+
+    /** Coalescing stops adding commands to an entry beyond this many bytes. */
+    private static final long MAX_ENTRY_BYTES = 1L << 20;
+
+    private final RaftServer server;
+    private final ClientId clientId = ClientId.randomId();
+    private final AtomicLong callIds = new AtomicLong();
+    private final RaftGroupId[] groupIds;
+    private final GroupStateMachine[] cores;
+    private final GroupProposer[] proposers;
+    private final ReadBarrier[] barriers;
+    private final long[] committedAtStart;
+    private final RaftConfig config;
+    private final CommitObserver observer;
+
+    public RatisReplicator(
+            KvStore store,
+            int groupCount,
+            Path raftDir,
+            RaftConfig config,
+            CommitObserver observer) {
+        this.config = config;
+        this.observer = observer;
+        this.groupIds = new RaftGroupId[groupCount];
+        this.cores = new GroupStateMachine[groupCount];
+        this.proposers = new GroupProposer[groupCount];
+        this.barriers = new ReadBarrier[groupCount];
+        this.committedAtStart = new long[groupCount];
+        Map<RaftGroupId, Integer> indexOf = new HashMap<>();
+        for (int g = 0; g < groupCount; g++) {
+            groupIds[g] = groupId(g);
+            indexOf.put(groupIds[g], g);
+            cores[g] = new GroupStateMachine(g, store);
+            proposers[g] = new GroupProposer(g);
+            barriers[g] = new ReadBarrier(g);
+        }
+        RaftPeerId self = RaftPeerId.valueOf(config.nodeId());
+        List<RaftPeer> peers = peers(config, self);
+        RaftProperties props = properties(raftDir, config);
+        try {
+            server =
+                    RaftServer.newBuilder()
+                            .setServerId(self)
+                            .setProperties(props)
+                            .setOption(RaftStorage.StartupOption.RECOVER)
+                            .setStateMachineRegistry(
+                                    gid -> {
+                                        Integer g = indexOf.get(gid);
+                                        if (g == null) {
+                                            throw new IllegalStateException("unknown group " + gid);
+                                        }
+                                        return new KvStateMachine(cores[g]);
+                                    })
+                            .build();
+            server.start();
+            List<RaftGroupId> existing = new ArrayList<>();
+            server.getGroupIds().forEach(existing::add);
+            for (int g = 0; g < groupCount; g++) {
+                if (!existing.contains(groupIds[g])) {
+                    RaftClientReply reply =
+                            server.groupManagement(
+                                    GroupManagementRequest.newAdd(
+                                            clientId,
+                                            self,
+                                            callIds.incrementAndGet(),
+                                            RaftGroup.valueOf(groupIds[g], peers)));
+                    if (!reply.isSuccess()) {
+                        throw new IOException("cannot create group " + g + ": " + reply);
+                    }
+                }
+                committedAtStart[g] =
+                        server.getDivision(groupIds[g]).getRaftLog().getLastCommittedIndex();
+            }
+            LOG.infof(
+                    "Ratis server %s on %s hosts %d shard groups with peers %s",
+                    self, server.getServerRpc().getInetSocketAddress(), groupCount, peers);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start Ratis", e);
+        }
+    }
+
+    static RaftGroupId groupId(int group) {
+        return RaftGroupId.valueOf(
+                UUID.nameUUIDFromBytes(
+                        ("minikv-shard-group-" + group).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static List<RaftPeer> peers(RaftConfig config, RaftPeerId self) {
+        List<String> specs = config.peers().orElse(List.of());
+        List<RaftPeer> peers = new ArrayList<>();
+        if (specs.isEmpty()) {
+            // A single-member group never dials itself; the address is informational.
+            peers.add(
+                    RaftPeer.newBuilder()
+                            .setId(self)
+                            .setAddress(config.host() + ":" + config.port())
+                            .build());
+            return peers;
+        }
+        for (String spec : specs) {
+            String[] idAddr = spec.trim().split("=", 2);
+            if (idAddr.length != 2) {
+                throw new IllegalArgumentException(
+                        "minikv.raft.peers entry must be id=host:port: " + spec);
+            }
+            peers.add(RaftPeer.newBuilder().setId(idAddr[0]).setAddress(idAddr[1]).build());
+        }
+        return peers;
+    }
+
+    private static RaftProperties properties(Path raftDir, RaftConfig config) {
+        RaftProperties p = new RaftProperties();
+        RaftServerConfigKeys.setStorageDir(p, List.of(raftDir.toFile()));
+        GrpcConfigKeys.Server.setPort(p, config.port());
+        GrpcConfigKeys.Server.setHost(p, config.host());
+        RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+        RaftServerConfigKeys.Rpc.setTimeoutMin(
+                p,
+                TimeDuration.valueOf(
+                        config.electionTimeoutMinMillis(),
+                        java.util.concurrent.TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(
+                p,
+                TimeDuration.valueOf(
+                        config.electionTimeoutMaxMillis(),
+                        java.util.concurrent.TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(
+                p, TimeDuration.valueOf(50, java.util.concurrent.TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(
+                p, TimeDuration.valueOf(300, java.util.concurrent.TimeUnit.MILLISECONDS));
+        // One log entry must fit both the appender's batch and the log write buffer.
+        RaftServerConfigKeys.Log.setWriteBufferSize(
+                p, SizeInBytes.valueOf((config.logWriteBufferKib() + 64) + "KB"));
+        RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("32MB"));
+        RaftServerConfigKeys.Log.Appender.setBufferByteLimit(
+                p, SizeInBytes.valueOf(config.logWriteBufferKib() + "KB"));
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, false);
+        RaftServerConfigKeys.Write.setElementLimit(p, 16384);
+        return p;
+    }
+
+    @Override
+    public CompletableFuture<Outcome> submit(int group, Command command) {
+        return proposers[group].submit(new Command.Proposal(System.currentTimeMillis(), command));
+    }
+
+    @Override
+    public CompletableFuture<Long> readBarrier(int group, boolean linearizable) {
+        if (!linearizable) {
+            return CompletableFuture.completedFuture(cores[group].revision());
+        }
+        return barriers[group].await();
+    }
+
+    @Override
+    public GroupStateMachine stateMachine(int group) {
+        return cores[group];
+    }
+
+    @Override
+    public boolean isReady() {
+        try {
+            for (int g = 0; g < groupIds.length; g++) {
+                DivisionInfo info = server.getDivision(groupIds[g]).getInfo();
+                if (info.getLeaderId() == null) {
+                    return false;
+                }
+                if (info.isLeader() && !info.isLeaderReady()) {
+                    return false;
+                }
+                if (info.getLastAppliedIndex() < committedAtStart[g]) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Leadership and log positions of each group, for status. */
+    public List<GroupStatus> status() {
+        List<GroupStatus> out = new ArrayList<>();
+        for (int g = 0; g < groupIds.length; g++) {
+            try {
+                var d = server.getDivision(groupIds[g]);
+                DivisionInfo info = d.getInfo();
+                out.add(
+                        new GroupStatus(
+                                g,
+                                info.getLeaderId() == null ? null : info.getLeaderId().toString(),
+                                info.getCurrentRole().name(),
+                                info.getCurrentTerm(),
+                                d.getRaftLog().getLastCommittedIndex(),
+                                info.getLastAppliedIndex()));
+            } catch (IOException e) {
+                out.add(new GroupStatus(g, null, "UNKNOWN", 0, 0, 0));
+            }
+        }
+        return out;
+    }
+
+    /** One group as seen from this node. */
+    public record GroupStatus(
+            int group, String leader, String role, long term, long committed, long applied) {}
+
+    private CompletableFuture<RaftClientReply> send(
+            int group, byte[] payload, RaftClientRequest.Type type) {
+        RaftClientRequest request =
+                RaftClientRequest.newBuilder()
+                        .setClientId(clientId)
+                        .setServerId(server.getId())
+                        .setGroupId(groupIds[group])
+                        .setCallId(callIds.incrementAndGet())
+                        .setMessage(Message.valueOf(ByteString.copyFrom(payload)))
+                        .setType(type)
+                        .build();
+        try {
+            return server.submitClientRequestAsync(request);
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private static RuntimeException replyFailure(RaftClientReply reply) {
+        if (reply.getNotLeaderException() != null) {
+            return new NotLeaderException(
+                    reply.getNotLeaderException().getSuggestedLeader() == null
+                            ? null
+                            : reply.getNotLeaderException()
+                                    .getSuggestedLeader()
+                                    .getId()
+                                    .toString());
+        }
+        return new IllegalStateException("replication failed: " + reply.getException());
+    }
+
+    /** Coalesces the commands of one group into few in-flight log entries. */
+    private final class GroupProposer {
+        private record Pending(Command.Proposal proposal, CompletableFuture<Outcome> done) {}
+
+        private final int group;
+        private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+        private int inFlight;
+
+        GroupProposer(int group) {
+            this.group = group;
+        }
+
+        CompletableFuture<Outcome> submit(Command.Proposal proposal) {
+            CompletableFuture<Outcome> done = new CompletableFuture<>();
+            synchronized (this) {
+                queue.add(new Pending(proposal, done));
+            }
+            pump();
+            return done;
+        }
+
+        private void pump() {
+            while (true) {
+                List<Pending> entry;
+                synchronized (this) {
+                    if (queue.isEmpty() || inFlight >= config.maxInFlightPerGroup()) {
+                        return;
+                    }
+                    int n = Math.min(queue.size(), config.maxCommandsPerEntry());
+                    entry = new ArrayList<>(n);
+                    long bytes = 0;
+                    while (entry.size() < n) {
+                        long size = approximateSize(queue.peek().proposal().command());
+                        if (!entry.isEmpty() && bytes + size > MAX_ENTRY_BYTES) {
+                            break;
+                        }
+                        bytes += size;
+                        entry.add(queue.poll());
+                    }
+                    inFlight++;
+                }
+                List<Command.Proposal> proposals = new ArrayList<>(entry.size());
+                for (Pending p : entry) {
+                    proposals.add(p.proposal());
+                }
+                long start = System.nanoTime();
+                send(group, CommandCodec.encodeAll(proposals), RaftClientRequest.writeRequestType())
+                        .whenComplete(
+                                (reply, error) -> {
+                                    observer.committed(entry.size(), System.nanoTime() - start);
+                                    synchronized (this) {
+                                        inFlight--;
+                                    }
+                                    complete(entry, reply, error);
+                                    pump();
+                                });
+            }
+        }
+
+        private void complete(List<Pending> entry, RaftClientReply reply, Throwable error) {
+            if (error == null && !reply.isSuccess()) {
+                error = replyFailure(reply);
+            }
+            if (error != null) {
+                for (Pending p : entry) {
+                    p.done().completeExceptionally(error);
+                }
+                return;
+            }
+            List<Outcome> outcomes =
+                    OutcomeCodec.decode(reply.getMessage().getContent().toByteArray());
+            for (int i = 0; i < entry.size(); i++) {
+                entry.get(i).done().complete(outcomes.get(i));
+            }
+        }
+    }
+
+    /** Shares one ReadIndex round among all reads waiting when it starts. */
+    private final class ReadBarrier {
+        private final int group;
+        private List<CompletableFuture<Long>> waiting = new ArrayList<>();
+        private boolean running;
+
+        ReadBarrier(int group) {
+            this.group = group;
+        }
+
+        CompletableFuture<Long> await() {
+            CompletableFuture<Long> f = new CompletableFuture<>();
+            synchronized (this) {
+                waiting.add(f);
+            }
+            start();
+            return f;
+        }
+
+        private void start() {
+            List<CompletableFuture<Long>> batch;
+            synchronized (this) {
+                if (running || waiting.isEmpty()) {
+                    return;
+                }
+                running = true;
+                batch = waiting;
+                waiting = new ArrayList<>();
+            }
+            send(group, new byte[0], RaftClientRequest.readRequestType())
+                    .whenComplete(
+                            (reply, error) -> {
+                                synchronized (this) {
+                                    running = false;
+                                }
+                                if (error == null && !reply.isSuccess()) {
+                                    error = replyFailure(reply);
+                                }
+                                for (CompletableFuture<Long> f : batch) {
+                                    if (error != null) {
+                                        f.completeExceptionally(error);
+                                    } else {
+                                        f.complete(
+                                                java.nio.ByteBuffer.wrap(
+                                                                reply.getMessage()
+                                                                        .getContent()
+                                                                        .toByteArray())
+                                                        .getLong());
+                                    }
+                                }
+                                start();
+                            });
+        }
+    }
+
+    private static long approximateSize(Command c) {
+        return switch (c) {
+            case Command.Put p -> 64 + p.key().key().length + p.value().length;
+            case Command.Delete d -> 64 + d.key().key().length;
+            case Command.Batch b ->
+                    b.ops().stream().mapToLong(RatisReplicator::approximateSize).sum();
+        };
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.close();
+        } catch (IOException e) {
+            LOG.warn("closing Ratis", e);
+        }
+    }
+}
