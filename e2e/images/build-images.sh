@@ -3,10 +3,12 @@
 #
 #   local/mini:glibc            busybox + the host's glibc (make-mini-rootfs.sh), the base of all
 #   local/jre:25-mini           a jlink'ed Java runtime on that base
-#   minikv/node:dev             node/target/quarkus-app on local/jre:25-mini
-#   minikv/operator:dev         operator/target/quarkus-app on local/jre:25-mini
-#   minikv/whispem-runtime:dev  whispem-runtime/wvm + compiler/wsc.whbc on local/mini:glibc
+#   minikv-node                 node/target/quarkus-app on local/jre:25-mini
+#   minikv-operator             operator/target/quarkus-app on local/jre:25-mini
+#   whispem-runtime             whispem-runtime/wvm + compiler/wsc.whbc on local/mini:glibc
 #
+# Each is tagged :latest and with the chart's appVersion, the names the operator and the chart
+# use by default, so a cluster that has the images loaded needs no image settings at all.
 # Run it after `./mvnw package` (the e2e module runs it before its container tests). Images whose
 # inputs are missing are skipped with a message. With no Docker engine it says so and exits 0: the
 # container tests then skip themselves with one line saying why.
@@ -48,7 +50,7 @@ if $force || ! have_image local/jre:25-mini; then
   docker build -q -t local/jre:25-mini "$work/jre-ctx" >/dev/null
 fi
 
-version=$(sed -n 's:.*<version>\(.*\)</version>.*:\1:p' "$root/pom.xml" | sed -n 2p)
+version=$(sed -n 's/^appVersion: *"*\([^"]*\)"*$/\1/p' "$root/charts/minikv-operator/Chart.yaml")
 
 build_quarkus_image() { # name module
   local name=$1 module=$2
@@ -58,17 +60,17 @@ build_quarkus_image() { # name module
   fi
   say "building $name"
   docker build -q --build-arg BASE=local/jre:25-mini --build-arg VERSION="$version" \
-      -f "$root/$module/src/main/docker/Dockerfile" -t "$name" "$root/$module" >/dev/null
+      -f "$root/$module/src/main/docker/Dockerfile" -t "$name:latest" -t "$name:$version" "$root/$module" >/dev/null
 }
 
-build_quarkus_image minikv/node:dev node
-build_quarkus_image minikv/operator:dev operator
+build_quarkus_image minikv-node node
+build_quarkus_image minikv-operator operator
 
 if [ -x "$root/whispem-runtime/wvm" ] && [ -f "$root/whispem-runtime/compiler/wsc.whbc" ]; then
-  say "building minikv/whispem-runtime:dev"
+  say "building whispem-runtime"
   docker build -q --build-arg BASE=local/mini:glibc --build-arg VERSION="$version" \
-      -t minikv/whispem-runtime:dev "$root/whispem-runtime" >/dev/null
+      -t whispem-runtime:latest -t "whispem-runtime:$version" "$root/whispem-runtime" >/dev/null
 else
-  say "skipping minikv/whispem-runtime:dev: whispem-runtime/wvm or compiler/wsc.whbc is missing"
+  say "skipping whispem-runtime: whispem-runtime/wvm or compiler/wsc.whbc is missing"
 fi
-say "done: $(docker images --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep -E '^(minikv|local)/' | tr '\n' ';')"
+say "done: $(docker images --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep -E '^(minikv-|whispem-runtime|local/)' | tr '\n' ';')"

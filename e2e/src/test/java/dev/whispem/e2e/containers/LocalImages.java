@@ -11,9 +11,9 @@ import org.testcontainers.utility.DockerImageName;
  */
 public final class LocalImages {
 
-    public static final String NODE = "minikv/node:dev";
-    public static final String OPERATOR = "minikv/operator:dev";
-    public static final String WHISPEM_RUNTIME = "minikv/whispem-runtime:dev";
+    public static final String NODE = "minikv-node:latest";
+    public static final String OPERATOR = "minikv-operator:latest";
+    public static final String WHISPEM_RUNTIME = "whispem-runtime:latest";
 
     private LocalImages() {}
 
