@@ -22,7 +22,8 @@ class NodeImageIT {
         try (GenericContainer<?> node =
                 new GenericContainer<>(LocalImages.require(LocalImages.NODE))
                         .withExposedPorts(8080)
-                        // Like a Kubernetes emptyDir: writable and executable (RocksDB loads its JNI library from it).
+                        // Like a Kubernetes emptyDir: writable and executable (RocksDB loads its
+                        // JNI library from it).
                         .withTmpFs(Map.of("/tmp", "rw,exec,size=256m"))
                         .withCreateContainerCmdModifier(
                                 cmd -> cmd.getHostConfig().withReadonlyRootfs(true))
@@ -35,11 +36,14 @@ class NodeImageIT {
             String user = node.execInContainer("id", "-u").getStdout().trim();
             assertThat(user).isEqualTo("65532");
 
-            URI key = URI.create("http://localhost:" + node.getMappedPort(8080) + "/v1/kv/greeting");
+            URI key =
+                    URI.create("http://localhost:" + node.getMappedPort(8080) + "/v1/kv/greeting");
             HttpResponse<String> put =
                     http.send(
                             HttpRequest.newBuilder(key)
-                                    .PUT(HttpRequest.BodyPublishers.ofString("hello from a container"))
+                                    .PUT(
+                                            HttpRequest.BodyPublishers.ofString(
+                                                    "hello from a container"))
                                     .build(),
                             HttpResponse.BodyHandlers.ofString());
             assertThat(put.statusCode()).isEqualTo(200);
@@ -49,9 +53,7 @@ class NodeImageIT {
             docker.restartContainerCmd(node.getContainerId()).withTimeout(20).exec();
             URI again =
                     URI.create(
-                            "http://localhost:"
-                                    + mappedPortAfterRestart(node)
-                                    + "/v1/kv/greeting");
+                            "http://localhost:" + mappedPortAfterRestart(node) + "/v1/kv/greeting");
             HttpResponse<String> get = awaitGet(again);
             assertThat(get.statusCode()).isEqualTo(200);
             assertThat(get.body()).isEqualTo("hello from a container");
@@ -79,7 +81,9 @@ class NodeImageIT {
         while (true) {
             try {
                 HttpResponse<String> r =
-                        http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
+                        http.send(
+                                HttpRequest.newBuilder(uri).GET().build(),
+                                HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() != 503 || System.nanoTime() > deadline) {
                     return r;
                 }

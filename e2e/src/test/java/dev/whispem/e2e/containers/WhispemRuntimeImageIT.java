@@ -22,7 +22,11 @@ class WhispemRuntimeImageIT {
     @Test
     void imageIsSmallAndRunsAsNonRoot() {
         var image = LocalImages.require(LocalImages.WHISPEM_RUNTIME);
-        var inspect = DockerClientFactory.instance().client().inspectImageCmd(image.asCanonicalNameString()).exec();
+        var inspect =
+                DockerClientFactory.instance()
+                        .client()
+                        .inspectImageCmd(image.asCanonicalNameString())
+                        .exec();
         assertThat(inspect.getSize()).as("image size in bytes").isLessThan(30L * 1024 * 1024);
         assertThat(inspect.getConfig().getUser()).isEqualTo("65532:65532");
     }
@@ -42,7 +46,8 @@ class WhispemRuntimeImageIT {
                         .withCreateContainerCmdModifier(
                                 cmd -> cmd.getHostConfig().withReadonlyRootfs(true))
                         .withStartupCheckStrategy(
-                                new OneShotStartupCheckStrategy().withTimeout(Duration.ofSeconds(30)))) {
+                                new OneShotStartupCheckStrategy()
+                                        .withTimeout(Duration.ofSeconds(30)))) {
             job.start();
             assertThat(job.getLogs(OutputFrame.OutputType.STDOUT)).isEqualTo(expected);
             assertThat(job.getLogs(OutputFrame.OutputType.STDERR)).isEmpty();

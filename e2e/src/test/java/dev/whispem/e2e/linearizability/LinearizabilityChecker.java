@@ -39,7 +39,10 @@ public final class LinearizabilityChecker {
     /** The verdict for a whole history, and per key. */
     public record Result(Verdict verdict, Map<String, Verdict> perKey, int operations) {
         public List<String> keysWith(Verdict v) {
-            return perKey.entrySet().stream().filter(e -> e.getValue() == v).map(Map.Entry::getKey).toList();
+            return perKey.entrySet().stream()
+                    .filter(e -> e.getValue() == v)
+                    .map(Map.Entry::getKey)
+                    .toList();
         }
     }
 
@@ -142,7 +145,8 @@ public final class LinearizabilityChecker {
             timed.add(new Timed(op.call(), call));
             timed.add(new Timed(op.effectiveReturn(), ret));
         }
-        timed.sort(Comparator.comparingLong(Timed::time).thenComparing(t -> t.event().isCall ? 0 : 1));
+        timed.sort(
+                Comparator.comparingLong(Timed::time).thenComparing(t -> t.event().isCall ? 0 : 1));
         Event head = new Event(-1, false, null);
         Event tail = head;
         for (Timed t : timed) {
@@ -153,7 +157,9 @@ public final class LinearizabilityChecker {
         return head;
     }
 
-    /** Removes a call and its return from the list (their neighbours keep pointing back at them). */
+    /**
+     * Removes a call and its return from the list (their neighbours keep pointing back at them).
+     */
     private static void lift(Event call) {
         call.prev.next = call.next;
         if (call.next != null) {

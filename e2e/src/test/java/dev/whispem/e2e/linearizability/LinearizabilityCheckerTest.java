@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 /** The checker must accept histories we know are linearizable and reject subtly broken ones. */
 class LinearizabilityCheckerTest {
 
-    private final LinearizabilityChecker checker = new LinearizabilityChecker(Duration.ofSeconds(10));
+    private final LinearizabilityChecker checker =
+            new LinearizabilityChecker(Duration.ofSeconds(10));
 
     private Verdict verdict(Operation... ops) {
         return checker.check(List.of(ops)).verdict();
@@ -112,18 +113,31 @@ class LinearizabilityCheckerTest {
 
     @Test
     void writeWithUnknownOutcomeMayOrMayNotHaveHappened() {
-        assertThat(verdict(write(1, "k", "a", OK, 0, 1), write(2, "k", "b", UNKNOWN, 2, 3), read(3, "k", "a", 10, 11)))
+        assertThat(
+                        verdict(
+                                write(1, "k", "a", OK, 0, 1),
+                                write(2, "k", "b", UNKNOWN, 2, 3),
+                                read(3, "k", "a", 10, 11)))
                 .isEqualTo(Verdict.LINEARIZABLE);
-        assertThat(verdict(write(1, "k", "a", OK, 0, 1), write(2, "k", "b", UNKNOWN, 2, 3), read(3, "k", "b", 10, 11)))
+        assertThat(
+                        verdict(
+                                write(1, "k", "a", OK, 0, 1),
+                                write(2, "k", "b", UNKNOWN, 2, 3),
+                                read(3, "k", "b", 10, 11)))
                 .isEqualTo(Verdict.LINEARIZABLE);
         // ...but it cannot take effect before it was invoked.
-        assertThat(verdict(write(1, "k", "a", OK, 0, 1), read(3, "k", "b", 2, 3), write(2, "k", "b", UNKNOWN, 5, 6)))
+        assertThat(
+                        verdict(
+                                write(1, "k", "a", OK, 0, 1),
+                                read(3, "k", "b", 2, 3),
+                                write(2, "k", "b", UNKNOWN, 5, 6)))
                 .isEqualTo(Verdict.NOT_LINEARIZABLE);
     }
 
     @Test
     void unknownWriteCannotFlickerInAndOut() {
-        // Once a read has seen the unknown write's value, a later read cannot see the value before it.
+        // Once a read has seen the unknown write's value, a later read cannot see the value before
+        // it.
         assertThat(
                         verdict(
                                 write(1, "k", "a", OK, 0, 1),
@@ -150,7 +164,8 @@ class LinearizabilityCheckerTest {
 
     @Test
     void largeConcurrentHistoryFromAnAtomicRegisterIsAccepted() {
-        // A real atomic register driven by simulated clients: every history it produces is linearizable.
+        // A real atomic register driven by simulated clients: every history it produces is
+        // linearizable.
         List<Operation> history = simulateAtomicRegister(new Random(42), 8, 400);
         var result = checker.check(history);
         assertThat(result.verdict()).isEqualTo(Verdict.LINEARIZABLE);
@@ -173,8 +188,10 @@ class LinearizabilityCheckerTest {
 
     @Test
     void malformedOperationsAreRefused() {
-        assertThatThrownBy(() -> write(1, "k", "a", OK, 5, 4)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> write(1, "k", "a", FAILED, 0, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> write(1, "k", "a", OK, 5, 4))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> write(1, "k", "a", FAILED, 0, 1))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     /**
@@ -182,7 +199,8 @@ class LinearizabilityCheckerTest {
      * instant strictly inside [call, ret], which is exactly the definition of linearizable, so the
      * checker must accept whatever this produces.
      */
-    private static List<Operation> simulateAtomicRegister(Random random, int clients, int opsPerKey) {
+    private static List<Operation> simulateAtomicRegister(
+            Random random, int clients, int opsPerKey) {
         List<Operation> history = new ArrayList<>();
         for (String key : List.of("a", "b", "c")) {
             String value = null;
@@ -204,7 +222,8 @@ class LinearizabilityCheckerTest {
                         history.add(write(client, key, value, OK, call, ret));
                     }
                     case 2 -> {
-                        String expected = random.nextBoolean() ? value : key + random.nextInt(written + 1);
+                        String expected =
+                                random.nextBoolean() ? value : key + random.nextInt(written + 1);
                         String next = key + (++written);
                         if (Objects.equals(expected, value)) {
                             value = next;

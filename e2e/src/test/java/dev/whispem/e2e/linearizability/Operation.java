@@ -3,15 +3,22 @@ package dev.whispem.e2e.linearizability;
 import java.util.Objects;
 
 /**
- * One client operation on one key, as a client observed it: what it asked, when it asked
- * ({@code call}), when it got an answer ({@code ret}) and what the answer was.
+ * One client operation on one key, as a client observed it: what it asked, when it asked ({@code
+ * call}), when it got an answer ({@code ret}) and what the answer was.
  *
  * <p>An operation whose outcome the client does not know (a timeout, a dropped connection) has
  * {@link Outcome#UNKNOWN}; the checker lets it take effect at any moment after its call, or never.
  * Values are strings; {@code null} means "absent" (never written, or deleted).
  */
 public record Operation(
-        int client, String key, Kind kind, String value, String expected, Outcome outcome, long call, long ret) {
+        int client,
+        String key,
+        Kind kind,
+        String value,
+        String expected,
+        Outcome outcome,
+        long call,
+        long ret) {
 
     public enum Kind {
         /** Read; {@code value} is what was read (null: not found). */
@@ -38,13 +45,15 @@ public record Operation(
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(outcome, "outcome");
         if (ret < call) {
-            throw new IllegalArgumentException("operation returns before it is called: " + call + " > " + ret);
+            throw new IllegalArgumentException(
+                    "operation returns before it is called: " + call + " > " + ret);
         }
         if (outcome == Outcome.FAILED && kind != Kind.CAS) {
             throw new IllegalArgumentException("only a CAS can fail: " + kind);
         }
         if (outcome == Outcome.UNKNOWN && kind == Kind.READ) {
-            throw new IllegalArgumentException("a read with an unknown result carries no information; drop it");
+            throw new IllegalArgumentException(
+                    "a read with an unknown result carries no information; drop it");
         }
     }
 
@@ -52,7 +61,8 @@ public record Operation(
         return new Operation(client, key, Kind.READ, seen, null, Outcome.OK, call, ret);
     }
 
-    public static Operation write(int client, String key, String value, Outcome outcome, long call, long ret) {
+    public static Operation write(
+            int client, String key, String value, Outcome outcome, long call, long ret) {
         return new Operation(client, key, Kind.WRITE, value, null, outcome, call, ret);
     }
 
@@ -61,7 +71,13 @@ public record Operation(
     }
 
     public static Operation cas(
-            int client, String key, String expected, String value, Outcome outcome, long call, long ret) {
+            int client,
+            String key,
+            String expected,
+            String value,
+            Outcome outcome,
+            long call,
+            long ret) {
         return new Operation(client, key, Kind.CAS, value, expected, outcome, call, ret);
     }
 
