@@ -123,6 +123,25 @@ public final class LocalReplicator implements Replicator {
     }
 
     @Override
+    public List<GroupStatus> groupStatus() {
+        List<GroupStatus> out = new ArrayList<>();
+        for (GroupStateMachine g : groups) {
+            out.add(new GroupStatus(g.group(), "local", "LEADER", 0, g.revision(), g.revision()));
+        }
+        return out;
+    }
+
+    @Override
+    public List<String> members() {
+        return List.of("local");
+    }
+
+    @Override
+    public CompletableFuture<Boolean> transferLeadership(int group, String newLeader) {
+        return CompletableFuture.completedFuture(false);
+    }
+
+    @Override
     public void close() {
         running = false;
         try {

@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.protocol.ClientId;
@@ -23,6 +25,7 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
@@ -58,6 +61,9 @@ public final class RatisReplicator implements Replicator {
     private final long[] committedAtStart;
     private final RaftConfig config;
     private final CommitObserver observer;
+    private final List<RaftPeer> peers;
+    private final RaftProperties clientProperties = new RaftProperties();
+    private final RaftClient[] clients;
 
     public RatisReplicator(
             KvStore store,
@@ -72,6 +78,7 @@ public final class RatisReplicator implements Replicator {
         this.proposers = new GroupProposer[groupCount];
         this.barriers = new ReadBarrier[groupCount];
         this.committedAtStart = new long[groupCount];
+        this.clients = new RaftClient[groupCount];
         Map<RaftGroupId, Integer> indexOf = new HashMap<>();
         for (int g = 0; g < groupCount; g++) {
             groupIds[g] = groupId(g);
@@ -81,7 +88,7 @@ public final class RatisReplicator implements Replicator {
             barriers[g] = new ReadBarrier(g);
         }
         RaftPeerId self = RaftPeerId.valueOf(config.nodeId());
-        List<RaftPeer> peers = peers(config, self);
+        this.peers = peers(config, self);
         RaftProperties props = properties(raftDir, config);
         try {
             server =
@@ -224,8 +231,13 @@ public final class RatisReplicator implements Replicator {
         }
     }
 
-    /** Leadership and log positions of each group, for status. */
-    public List<GroupStatus> status() {
+    @Override
+    public List<String> members() {
+        return peers.stream().map(p -> p.getId() + "=" + p.getAddress()).toList();
+    }
+
+    @Override
+    public List<GroupStatus> groupStatus() {
         List<GroupStatus> out = new ArrayList<>();
         for (int g = 0; g < groupIds.length; g++) {
             try {
@@ -246,9 +258,58 @@ public final class RatisReplicator implements Replicator {
         return out;
     }
 
-    /** One group as seen from this node. */
-    public record GroupStatus(
-            int group, String leader, String role, long term, long committed, long applied) {}
+    /** Whether this node currently leads {@code group}. */
+    public boolean isLeader(int group) {
+        try {
+            return server.getDivision(groupIds[group]).getInfo().isLeader();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Sends a write to the group's leader: in-process when this node leads, otherwise in one hop
+     * through a Ratis client, which follows leader changes and retries with the same call id (the
+     * leader's retry cache makes the retry idempotent).
+     */
+    private CompletableFuture<RaftClientReply> write(int group, byte[] payload) {
+        if (isLeader(group)) {
+            return send(group, payload, RaftClientRequest.writeRequestType())
+                    .thenCompose(
+                            reply ->
+                                    reply.isSuccess()
+                                                    || (reply.getNotLeaderException() == null
+                                                            && reply.getLeaderNotReadyException()
+                                                                    == null)
+                                            ? CompletableFuture.completedFuture(reply)
+                                            : client(group)
+                                                    .async()
+                                                    .send(
+                                                            Message.valueOf(
+                                                                    ByteString.copyFrom(payload))));
+        }
+        return client(group).async().send(Message.valueOf(ByteString.copyFrom(payload)));
+    }
+
+    private synchronized RaftClient client(int group) {
+        if (clients[group] == null) {
+            RaftClientConfigKeys.Rpc.setRequestTimeout(
+                    clientProperties,
+                    TimeDuration.valueOf(3, java.util.concurrent.TimeUnit.SECONDS));
+            clients[group] =
+                    RaftClient.newBuilder()
+                            .setProperties(clientProperties)
+                            .setRaftGroup(RaftGroup.valueOf(groupIds[group], peers))
+                            .setRetryPolicy(
+                                    RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                                            40,
+                                            TimeDuration.valueOf(
+                                                    250,
+                                                    java.util.concurrent.TimeUnit.MILLISECONDS)))
+                            .build();
+        }
+        return clients[group];
+    }
 
     private CompletableFuture<RaftClientReply> send(
             int group, byte[] payload, RaftClientRequest.Type type) {
@@ -327,7 +388,7 @@ public final class RatisReplicator implements Replicator {
                     proposals.add(p.proposal());
                 }
                 long start = System.nanoTime();
-                send(group, CommandCodec.encodeAll(proposals), RaftClientRequest.writeRequestType())
+                write(group, CommandCodec.encodeAll(proposals))
                         .whenComplete(
                                 (reply, error) -> {
                                     observer.committed(entry.size(), System.nanoTime() - start);
@@ -422,8 +483,74 @@ public final class RatisReplicator implements Replicator {
         };
     }
 
+    /**
+     * Asks this node's Raft server to hand leadership of {@code group} to {@code newLeader} (or,
+     * when null, to any other member); completes when the transfer is done or has failed.
+     */
+    @Override
+    public CompletableFuture<Boolean> transferLeadership(int group, String newLeader) {
+        String target = newLeader;
+        if (target == null) {
+            target =
+                    peers.stream()
+                            .map(p -> p.getId().toString())
+                            .filter(id -> !id.equals(server.getId().toString()))
+                            .findFirst()
+                            .orElse(null);
+        }
+        if (target == null) {
+            return CompletableFuture.completedFuture(false);
+        }
+        try {
+            return server.transferLeadershipAsync(
+                            new org.apache.ratis.protocol.TransferLeadershipRequest(
+                                    clientId,
+                                    server.getId(),
+                                    groupIds[group],
+                                    callIds.incrementAndGet(),
+                                    RaftPeerId.valueOf(target),
+                                    5_000))
+                    .thenApply(RaftClientReply::isSuccess);
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    public int groupCount() {
+        return groupIds.length;
+    }
+
+    public String nodeId() {
+        return server.getId().toString();
+    }
+
     @Override
     public void close() {
+        if (peers.size() > 1) {
+            // Graceful shutdown: hand over the groups this node leads, so clients see no election
+            // timeout.
+            List<CompletableFuture<Boolean>> transfers = new ArrayList<>();
+            for (int g = 0; g < groupIds.length; g++) {
+                if (isLeader(g)) {
+                    transfers.add(transferLeadership(g, null).exceptionally(e -> false));
+                }
+            }
+            try {
+                CompletableFuture.allOf(transfers.toArray(CompletableFuture[]::new))
+                        .get(6, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.warn("leadership transfer on shutdown did not finish", e);
+            }
+        }
+        for (RaftClient c : clients) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (IOException e) {
+                    LOG.debug("closing Ratis client", e);
+                }
+            }
+        }
         try {
             server.close();
         } catch (IOException e) {

@@ -1,5 +1,6 @@
 package dev.whispem.minikv.node.replication;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -22,6 +23,22 @@ public interface Replicator extends AutoCloseable {
 
     /** Whether every local group has a leader and has applied what it knows to be committed. */
     boolean isReady();
+
+    /** One replication group as seen from this node. */
+    record GroupStatus(
+            int group, String leader, String role, long term, long committed, long applied) {}
+
+    /** Leadership and log positions of every local group. */
+    List<GroupStatus> groupStatus();
+
+    /** The members of the groups as {@code id=address}. */
+    List<String> members();
+
+    /**
+     * Hands leadership of {@code group} to {@code newLeader} (any other member when null); false
+     * when there is nobody to hand it to.
+     */
+    CompletableFuture<Boolean> transferLeadership(int group, String newLeader);
 
     @Override
     void close();
