@@ -262,6 +262,15 @@ static void free_list_push(Value v)
     free_list.items[free_list.len++] = v;
 }
 
+/* The work list is kept between destructions (no malloc per release) and
+ * given back when a program is unloaded. */
+static void free_list_reset(void)
+{
+    free(free_list.items);
+    free_list.items = NULL;
+    free_list.len = free_list.cap = 0;
+}
+
 static inline void child_release(Value v)
 {
     if (v.type >= T_STR && --v.as.obj->rc == 0) free_list_push(v);
@@ -1011,6 +1020,7 @@ static void program_free(Program *p)
     free(p->names);
     free(p->htab);
     free(p);
+    free_list_reset();
 }
 
 static uint32_t bytes_hash(const char *s, size_t n)
@@ -1210,6 +1220,31 @@ static uint32_t instr_length(const Chunk *c, uint32_t off, OperandKind kind)
     return len <= left ? len : 0;
 }
 
+/* String building: in `let s = s + a + b` only the last ADD is followed by
+ * the STORE, so the first one would copy s every time (quadratic loops).
+ * An ADD followed by straight-line code made only of constant pushes, loads
+ * of *other* names and ADDs up to `STORE s` may drop the variable's
+ * reference early (see steal_store_target): nothing in between can observe
+ * s.  ADD.b = index of that STORE + 1.  One backward pass per STORE. */
+static void mark_append_chains(Chunk *c)
+{
+    for (uint32_t j = 0; j < c->ninstrs; j++) {
+        if (c->instrs[j].op != OP_STORE) continue;
+        int32_t target = c->instrs[j].a;
+        bool target_read = false;
+        for (uint32_t k = j; k-- > 0;) {
+            Instr *in = &c->instrs[k];
+            if (in->op == OP_ADD) {
+                if (!target_read) in->b = (int32_t)j + 1;
+            } else if (in->op == OP_LOAD || in->op == OP_LOAD_GLOBAL) {
+                if (in->a == target) target_read = true;
+            } else if (in->op != OP_PUSH_CONST) {
+                break;
+            }
+        }
+    }
+}
+
 static void decode_chunk(Loader *ld, Chunk *c)
 {
     Program *p = ld->prog;
@@ -1331,6 +1366,7 @@ static void decode_chunk(Loader *ld, Chunk *c)
     c->instrs[count].op = OP_END;
     c->instrs[count].line = 0;
     c->offsets[count] = c->code_len;
+    mark_append_chains(c);
     /* Reset the name -> slot map for the next chunk. */
     for (uint32_t s = 0; s < c->nslots; s++) ld->slot_of[c->slot_names[s]] = 0;
 }
@@ -1510,9 +1546,6 @@ static void vm_free(VM *vm)
     free(vm->frames);
     free(vm->globals);
     free(vm->locals);
-    free(free_list.items);
-    free_list.items = NULL;
-    free_list.len = free_list.cap = 0;
 }
 
 /* Pushes a frame for chunk c; the frame takes over the reference to cl. */
@@ -1630,7 +1663,7 @@ static void add_slow(VM *vm, Frame *f, const Instr *in, Value *slots)
             v_release(v_str(rs));
             check_str_size(vm, in->line, SIZE_MAX, 0);
         }
-        steal_store_target(vm, f, in + 1, a);
+        if (in->b) steal_store_target(vm, f, f->chunk->instrs + in->b - 1, a);
         if (a.as.s->hdr.rc == 1) {
             slots[0] = v_str(str_append_owned(a.as.s, rs->data, rs->len));
         } else {
