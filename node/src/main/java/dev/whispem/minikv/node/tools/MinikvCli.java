@@ -1,0 +1,220 @@
+package dev.whispem.minikv.node.tools;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code minikv}: the command line for people. Talks to any node over the HTTP API. */
+@Command(
+        name = "minikv",
+        mixinStandardHelpOptions = true,
+        description = "MiniKV command line.",
+        subcommands = {
+            MinikvCli.Put.class,
+            MinikvCli.Get.class,
+            MinikvCli.Delete.class,
+            MinikvCli.ListKeys.class,
+            MinikvCli.Status.class,
+            MinikvCli.TransferLeadership.class
+        })
+public final class MinikvCli {
+
+    @Option(
+            names = "--url",
+            defaultValue = "${env:MINIKV_URL:-http://127.0.0.1:8080}",
+            description = "Node URL (env MINIKV_URL; default ${DEFAULT-VALUE})")
+    String url;
+
+    @Option(names = "--tenant", description = "Tenant (X-MiniKV-Tenant)")
+    String tenant;
+
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new MinikvCli()).execute(args));
+    }
+
+    HttpRequest.Builder request(String path) {
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(30));
+        if (tenant != null) {
+            b.header("X-MiniKV-Tenant", tenant);
+        }
+        return b;
+    }
+
+    int run(HttpRequest req, boolean rawBody) throws Exception {
+        HttpResponse<byte[]> r = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() >= 400) {
+            System.err.println(r.statusCode() + " " + new String(r.body(), StandardCharsets.UTF_8));
+            return r.statusCode() == 404 ? 2 : 1;
+        }
+        if (rawBody) {
+            System.out.write(r.body());
+            System.out.flush();
+        } else if (r.body().length > 0) {
+            System.out.println(new String(r.body(), StandardCharsets.UTF_8));
+        }
+        return 0;
+    }
+
+    static String path(String key) {
+        return "/v1/kv/"
+                + URLEncoder.encode(key, StandardCharsets.UTF_8)
+                        .replace("%2F", "/")
+                        .replace("+", "%20");
+    }
+
+    @Command(name = "put", description = "Store a value (argument, or stdin when absent).")
+    static final class Put implements Callable<Integer> {
+        @ParentCommand MinikvCli cli;
+
+        @Parameters(index = "0")
+        String key;
+
+        @Parameters(index = "1", arity = "0..1")
+        String value;
+
+        @Option(names = "--ttl", description = "Seconds until the key expires")
+        Long ttl;
+
+        @Option(names = "--if-version", description = "Only if the key is at this version")
+        Long ifVersion;
+
+        @Option(names = "--create", description = "Only if the key does not exist")
+        boolean create;
+
+        @Override
+        public Integer call() throws Exception {
+            byte[] body =
+                    value != null
+                            ? value.getBytes(StandardCharsets.UTF_8)
+                            : System.in.readAllBytes();
+            HttpRequest.Builder b =
+                    cli.request(path(key) + (ttl != null ? "?ttl=" + ttl : ""))
+                            .PUT(HttpRequest.BodyPublishers.ofByteArray(body));
+            if (ifVersion != null) {
+                b.header("If-Match", "\"" + ifVersion + "\"");
+            }
+            if (create) {
+                b.header("If-None-Match", "*");
+            }
+            return cli.run(b.build(), false);
+        }
+    }
+
+    @Command(name = "get", description = "Print a value.")
+    static final class Get implements Callable<Integer> {
+        @ParentCommand MinikvCli cli;
+
+        @Parameters(index = "0")
+        String key;
+
+        @Option(names = "--stale", description = "Allow a stale read from any replica")
+        boolean stale;
+
+        @Override
+        public Integer call() throws Exception {
+            return cli.run(
+                    cli.request(path(key) + (stale ? "?consistency=stale" : "")).GET().build(),
+                    true);
+        }
+    }
+
+    @Command(name = "delete", description = "Delete a key.")
+    static final class Delete implements Callable<Integer> {
+        @ParentCommand MinikvCli cli;
+
+        @Parameters(index = "0")
+        String key;
+
+        @Override
+        public Integer call() throws Exception {
+            return cli.run(cli.request(path(key)).DELETE().build(), false);
+        }
+    }
+
+    @Command(name = "list", description = "List keys (JSON page).")
+    static final class ListKeys implements Callable<Integer> {
+        @ParentCommand MinikvCli cli;
+
+        @Option(names = "--prefix")
+        String prefix;
+
+        @Option(names = "--limit")
+        Integer limit;
+
+        @Option(names = "--cursor")
+        String cursor;
+
+        @Option(names = "--values")
+        boolean values;
+
+        @Override
+        public Integer call() throws Exception {
+            StringBuilder q = new StringBuilder("/v1/kv?");
+            if (prefix != null) {
+                q.append("prefix=")
+                        .append(URLEncoder.encode(prefix, StandardCharsets.UTF_8))
+                        .append('&');
+            }
+            if (limit != null) {
+                q.append("limit=").append(limit).append('&');
+            }
+            if (cursor != null) {
+                q.append("cursor=").append(cursor).append('&');
+            }
+            if (values) {
+                q.append("values=true");
+            }
+            return cli.run(cli.request(q.toString()).GET().build(), false);
+        }
+    }
+
+    @Command(name = "status", description = "Cluster status as seen by the node.")
+    static final class Status implements Callable<Integer> {
+        @ParentCommand MinikvCli cli;
+
+        @Override
+        public Integer call() throws Exception {
+            return cli.run(cli.request("/v1/admin/status").GET().build(), false);
+        }
+    }
+
+    @Command(
+            name = "transfer-leadership",
+            description = "Hand a group's leadership to another member.")
+    static final class TransferLeadership implements Callable<Integer> {
+        @ParentCommand MinikvCli cli;
+
+        @Parameters(index = "0", description = "Group number")
+        int group;
+
+        @Option(names = "--to", description = "Target node id (any when absent)")
+        String to;
+
+        @Override
+        public Integer call() throws Exception {
+            return cli.run(
+                    cli.request(
+                                    "/v1/admin/groups/"
+                                            + group
+                                            + "/transfer-leadership"
+                                            + (to != null ? "?to=" + to : ""))
+                            .POST(HttpRequest.BodyPublishers.noBody())
+                            .build(),
+                    false);
+        }
+    }
+}
