@@ -42,8 +42,6 @@ class HelmChartTest {
         assertThat(container.getImage()).isEqualTo("minikv-operator:0.1.0");
         assertThat(env(deployment, "QUARKUS_OPERATOR_SDK_NAMESPACES"))
                 .isEqualTo("JOSDK_ALL_NAMESPACES");
-        assertThat(env(deployment, "QUARKUS_OPERATOR_SDK_ACTIVATE_LEADER_ELECTION_FOR_PROFILES"))
-                .isEqualTo("prod");
         assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
         assertThat(deployment.getSpec().getTemplate().getSpec().getServiceAccountName())
                 .isEqualTo("minikv-operator");
@@ -93,21 +91,14 @@ class HelmChartTest {
 
     @Test
     void currentModeWatchesTheReleaseNamespace() {
-        List<HasMetadata> objects =
-                render(
-                        t ->
-                                t.set("watchNamespaces.mode", "current")
-                                        .set("leaderElection.enabled", false));
+        List<HasMetadata> objects = render(t -> t.set("watchNamespaces.mode", "current"));
         assertThat(env(only(objects, Deployment.class), "QUARKUS_OPERATOR_SDK_NAMESPACES"))
                 .isEqualTo("JOSDK_WATCH_CURRENT");
-        assertThat(
-                        env(
-                                only(objects, Deployment.class),
-                                "QUARKUS_OPERATOR_SDK_ACTIVATE_LEADER_ELECTION_FOR_PROFILES"))
-                .isEqualTo("none");
+        assertThat(ofKind(objects, ClusterRole.class)).isEmpty();
         assertThat(ofKind(objects, Role.class))
-                .singleElement()
-                .satisfies(r -> assertThat(r.getMetadata().getNamespace()).isEqualTo("operators"));
+                .extracting(r -> r.getMetadata().getNamespace() + "/" + r.getMetadata().getName())
+                .containsExactlyInAnyOrder(
+                        "operators/minikv-operator", "operators/minikv-operator-leader-election");
     }
 
     @Test
