@@ -872,6 +872,8 @@ enum {
     OP_CALL = 0x50, OP_RETURN = 0x51, OP_RETURN_NONE = 0x52, OP_MAKE_CLOSURE = 0x53,
     OP_MAKE_ARRAY = 0x60, OP_MAKE_DICT = 0x61, OP_GET_INDEX = 0x62, OP_SET_INDEX = 0x63,
     OP_PRINT = 0x70, OP_POP = 0x71,
+    /* internal variants chosen by the loader (never in files, see specialize_names) */
+    OP_LOAD_MAIN = 0xF0, OP_STORE_MAIN = 0xF1, OP_LOAD_LOCAL = 0xF2, OP_STORE_LOCAL = 0xF3,
     OP_END = 0xFE, /* internal: sentinel after the last instruction of a chunk */
     OP_HALT = 0xFF
 };
@@ -1245,6 +1247,24 @@ static void mark_append_chains(Chunk *c)
     }
 }
 
+/* LOAD/STORE must check for an open cell (§14.2, D1), but a slot can only
+ * get one if a MAKE_CLOSURE of this very chunk captures it; and chunk 0 only
+ * ever runs as the main frame (it cannot be called or closed over).  So
+ * uncaptured names get variants without those checks. */
+static void specialize_names(Chunk *c, bool is_main)
+{
+    bool *captured = xcalloc(c->nslots ? c->nslots : 1, sizeof(bool));
+    for (uint32_t i = 0; i < c->ndescs; i++)
+        if (c->descs[i].is_local) captured[c->descs[i].slot] = true;
+    for (uint32_t i = 0; i < c->ninstrs; i++) {
+        Instr *in = &c->instrs[i];
+        if ((in->op != OP_LOAD && in->op != OP_STORE) || captured[in->slot]) continue;
+        if (in->op == OP_LOAD) in->op = is_main ? OP_LOAD_MAIN : OP_LOAD_LOCAL;
+        else in->op = is_main ? OP_STORE_MAIN : OP_STORE_LOCAL;
+    }
+    free(captured);
+}
+
 static void decode_chunk(Loader *ld, Chunk *c)
 {
     Program *p = ld->prog;
@@ -1367,6 +1387,7 @@ static void decode_chunk(Loader *ld, Chunk *c)
     c->instrs[count].line = 0;
     c->offsets[count] = c->code_len;
     mark_append_chains(c);
+    specialize_names(c, c == &ld->prog->chunks[0]);
     /* Reset the name -> slot map for the next chunk. */
     for (uint32_t s = 0; s < c->nslots; s++) ld->slot_of[c->slot_names[s]] = 0;
 }
@@ -1588,7 +1609,8 @@ static inline Value lookup_name(VM *vm, Frame *f, uint16_t slot, int32_t id)
  * this is what keeps `let a = push(a, x)` and `a[i] = v` loops linear. */
 static inline void steal_store_target(VM *vm, Frame *f, const Instr *next, Value v)
 {
-    if (next->op != OP_STORE || v.as.obj->rc != 2) return;
+    if (v.as.obj->rc != 2) return;
+    if (next->op != OP_STORE && next->op != OP_STORE_MAIN && next->op != OP_STORE_LOCAL) return;
     if (f->open && f->open[next->slot]) return;
     Value *dst = f == vm->frames ? &vm->globals[next->a] : &vm->locals[f->lbase + next->slot];
     if (dst->type == v.type && dst->as.obj == v.as.obj) {
@@ -1862,6 +1884,20 @@ static void print_value(VM *vm, Value v)
     vm_write(vm, "\n", 1);
 }
 
+/* §7.2: C fmod.  Whole operands below 2^53 take the exact integer path
+ * (same result, sign of the dividend, -0 kept) because fmod is slow. */
+static inline double remainder_of(double a, double b)
+{
+    if (fabs(a) < 9007199254740992.0 && fabs(b) < 9007199254740992.0) {
+        int64_t ia = (int64_t)a, ib = (int64_t)b;
+        if ((double)ia == a && (double)ib == b) {
+            int64_t r = ia % ib;
+            return r == 0 ? (signbit(a) ? -0.0 : 0.0) : (double)r;
+        }
+    }
+    return fmod(a, b);
+}
+
 /* Runs frames until the frame at index `base` returns (then returns its
  * result) or the program stops (longjmp).  Locals that depend on the
  * current frame are reloaded after anything that can push or pop frames. */
@@ -1904,7 +1940,7 @@ static Value vm_execute(VM *vm, size_t base)
             vm_stop(vm, 0);
         }
 #endif
-        if (UNLIKELY((size_t)(sp - floor) < in->need)) {
+        if (UNLIKELY(sp < floor + in->need)) {
             SYNC();
             rt_error(vm, -1, "Internal error: stack underflow");
         }
@@ -1944,6 +1980,28 @@ static Value vm_execute(VM *vm, size_t base)
             Value *dst = f == vm->frames ? &globals[in->a] : &locals[in->slot];
             Value old = *dst;
             *dst = v;
+            v_release(old);
+            break;
+        }
+        case OP_LOAD_MAIN:
+        case OP_LOAD_LOCAL: {
+            Value v = locals[in->slot];
+            if (in->op == OP_LOAD_MAIN || v.type == T_UNDEF) {
+                v = globals[in->a];
+                if (UNLIKELY(v.type == T_UNDEF)) {
+                    SYNC();
+                    rt_error(vm, in->line, "Undefined variable: '%s'", name_of(vm, in->a));
+                }
+            }
+            PUSH(v);
+            v_retain(v);
+            break;
+        }
+        case OP_STORE_MAIN:
+        case OP_STORE_LOCAL: {
+            Value *dst = in->op == OP_STORE_MAIN ? &globals[in->a] : &locals[in->slot];
+            Value old = *dst;
+            *dst = *--sp;
             v_release(old);
             break;
         }
@@ -2006,7 +2064,8 @@ static Value vm_execute(VM *vm, size_t base)
                     SYNC();
                     rt_error(vm, -1, "Division by zero");
                 }
-                r = in->op == OP_DIV ? a.as.n / b.as.n : fmod(a.as.n, b.as.n);
+                if (in->op == OP_DIV) r = a.as.n / b.as.n;
+                else r = remainder_of(a.as.n, b.as.n);
                 break;
             }
             sp[-2].as.n = r;
