@@ -8,6 +8,7 @@ import dev.whispem.runtime.bytecode.Disassembler;
 import dev.whispem.runtime.bytecode.InvalidBytecodeException;
 import dev.whispem.runtime.bytecode.Program;
 import dev.whispem.runtime.bytecode.SerializationException;
+import dev.whispem.runtime.kv.KvExtension;
 import dev.whispem.runtime.repl.Repl;
 import dev.whispem.runtime.vm.WhispemVm;
 import java.io.IOException;
@@ -22,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /** Command-line behaviour on explicit streams, so tests can drive every form in memory. */
 public final class Cli {
@@ -32,17 +34,30 @@ public final class Cli {
     private final InputStream in;
     private final PrintStream out;
     private final PrintStream err;
+    private final Map<String, String> env;
 
+    /** Reads the kv_* settings (MINIKV_URL, ...) from the process environment. */
     public Cli(InputStream in, PrintStream out, PrintStream err) {
+        this(in, out, err, System.getenv());
+    }
+
+    /** {@code env} supplies the kv_* extension's settings (docs/whispem/kv-extension.md §4). */
+    public Cli(InputStream in, PrintStream out, PrintStream err, Map<String, String> env) {
         this.in = in;
         this.out = out;
         this.err = err;
+        this.env = Map.copyOf(env);
+    }
+
+    /** The run options of every form: the kv_* extension is enabled. */
+    private WhispemVm.Options options() {
+        return WhispemVm.Options.DEFAULT.withNatives(KvExtension.natives(env));
     }
 
     /** Runs one command line and returns the process exit status. */
     public int run(List<String> args) {
         if (args.isEmpty()) {
-            return new Repl(in, out, err).run();
+            return new Repl(in, out, err, options()).run();
         }
         String first = args.getFirst();
         if (first.equals("--compile")) {
@@ -68,7 +83,7 @@ public final class Cli {
             return 1;
         }
         out.flush();
-        return WhispemVm.run(program, first, programArgs, in, out, err, WhispemVm.Options.DEFAULT);
+        return WhispemVm.run(program, first, programArgs, in, out, err, options());
     }
 
     private int usage() {

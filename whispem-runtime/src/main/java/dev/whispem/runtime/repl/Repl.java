@@ -26,8 +26,15 @@ public final class Repl {
     private final InputStream in;
     private final PrintStream out;
     private final PrintStream err;
+    private final WhispemVm.Options options;
 
     public Repl(InputStream in, PrintStream out, PrintStream err) {
+        this(in, out, err, WhispemVm.Options.DEFAULT);
+    }
+
+    /** A REPL whose session runs with {@code options} (the CLI enables the kv_* extension). */
+    public Repl(InputStream in, PrintStream out, PrintStream err, WhispemVm.Options options) {
+        this.options = options;
         // One buffered stream for both the REPL and input(), so neither steals the other's bytes.
         this.in = in instanceof BufferedInputStream ? in : new BufferedInputStream(in);
         this.out = out;
@@ -36,7 +43,7 @@ public final class Repl {
 
     /** Runs until end of input (status 0) or {@code exit} (its status). */
     public int run() {
-        Session session = new Session(List.of(), in, out, err, WhispemVm.Options.DEFAULT);
+        Session session = new Session(List.of(), in, out, err, options);
         out.println("Whispem 6 REPL. Ctrl-D to quit.");
         while (true) {
             String entry = readEntry();

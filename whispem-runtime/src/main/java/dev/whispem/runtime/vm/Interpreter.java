@@ -436,12 +436,6 @@ final class Interpreter {
             push(builtins.call(name, args, line));
             return false;
         }
-        NativeFunction nativeFunction = natives.get(name);
-        if (nativeFunction != null) {
-            Object[] args = popArgs(argc);
-            push(callNative(nativeFunction, args, line));
-            return false;
-        }
         if (lookup(f, name) instanceof Closure closure) {
             enter(closure.chunk, closure.cells, argc, closure.name(), line);
             return true;
@@ -450,6 +444,14 @@ final class Interpreter {
         if (chunk != null) {
             enter(chunk, Frame.NO_CELLS, argc, name, line);
             return true;
+        }
+        // Host functions (extensions such as kv_*) come last, after everything a Whispem 6
+        // program can define, so they never change the meaning of such a program.
+        NativeFunction nativeFunction = natives.get(name);
+        if (nativeFunction != null) {
+            Object[] args = popArgs(argc);
+            push(callNative(nativeFunction, args, line));
+            return false;
         }
         throw new WhispemError(line, "Undefined function: '" + name + "'");
     }

@@ -3,8 +3,10 @@ package dev.whispem.runtime.vm;
 import java.util.List;
 
 /**
- * A host function callable from Whispem by name, for embedders (for example {@code kv_*}
- * functions). Core builtins are resolved first and cannot be overridden (SPEC §7.9).
+ * A host function callable from Whispem by name, for embedders (for example the {@code kv_*}
+ * functions). A named call resolves it last: after the builtins, a variable holding a function and
+ * a named function of the same name (SPEC §7.9), so it never changes a program that defines the
+ * name itself (docs/whispem/kv-extension.md §2).
  */
 @FunctionalInterface
 public interface NativeFunction {

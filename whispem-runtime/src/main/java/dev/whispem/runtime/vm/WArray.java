@@ -16,6 +16,14 @@ public final class WArray {
         this.items = items;
     }
 
+    /**
+     * A new array holding copies of the given element references, for host functions (the elements
+     * must be Whispem values, see {@link Values}).
+     */
+    public static WArray of(java.util.List<?> items) {
+        return new WArray(items.toArray());
+    }
+
     public int size() {
         return items.length;
     }

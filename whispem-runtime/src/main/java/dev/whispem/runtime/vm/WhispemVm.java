@@ -26,8 +26,9 @@ public final class WhispemVm {
      * Run settings. {@code instructionBudget} (0 = unlimited) stops runaway programs with an
      * "Instruction budget exhausted" error; builtins that do work proportional to a size (range,
      * push, string concatenation, ...) charge that size too, so a budget also bounds memory. {@code
-     * natives} adds host functions by name. Without {@code fileAccess}, read_file, write_file and
-     * write_hex fail with "Permission denied".
+     * natives} adds host functions by name, resolved after every user definition (see {@link
+     * NativeFunction}). Without {@code fileAccess}, read_file, write_file and write_hex fail with
+     * "Permission denied".
      */
     public record Options(
             long instructionBudget, Map<String, NativeFunction> natives, boolean fileAccess) {
