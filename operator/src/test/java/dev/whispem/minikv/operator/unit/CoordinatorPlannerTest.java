@@ -64,4 +64,14 @@ class CoordinatorPlannerTest {
         assertThat(step.changing()).isFalse();
         assertThat(step.action()).isEmpty();
     }
+
+    @Test
+    void withoutTheAdminApiMembershipWaitsAndSaysSo() {
+        CoordinatorPlanner.Step step =
+                CoordinatorPlanner.plan("kv-coord", 5, 3, observed(pods(5, 3), null));
+        assertThat(step.coordinatorReplicas()).isEqualTo(5);
+        assertThat(step.action()).isEmpty();
+        assertThat(step.changing()).isTrue();
+        assertThat(step.message()).startsWith("admin API unavailable");
+    }
 }

@@ -20,7 +20,12 @@ public final class CoordinatorPlanner {
         int podsWanted = Math.max(currentSize, target);
         if (observed.report().isEmpty()) {
             // Creation, or the admin API is down: make sure the pods exist, change no membership.
-            return new Step(podsWanted, Optional.empty(), false, "");
+            boolean pending = currentSize != target;
+            return new Step(
+                    podsWanted,
+                    Optional.empty(),
+                    pending,
+                    pending ? "admin API unavailable: coordinator membership unchanged" : "");
         }
         ClusterReport report = observed.report().get();
         List<String> members =
