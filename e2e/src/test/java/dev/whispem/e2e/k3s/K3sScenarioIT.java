@@ -172,14 +172,15 @@ class K3sScenarioIT {
                     metadata:
                       name: writer
                     spec:
-                      imagePullPolicy: %s
                       kvClusterRef:
                         name: %s
-                      source: |
-                        kv_put("from-job", "written by whispem")
-                        print "stored " + kv_get("from-job")
+                      program:
+                        fileName: writer.wsp
+                        source: |
+                          kv_put("from-job", "written by whispem")
+                          print "stored " + kv_get("from-job")
                     """
-                                            .formatted(target.pullPolicy(), CLUSTER)))
+                                            .formatted(CLUSTER)))
                     .create();
             await("WhispemJob Succeeded", () -> "Succeeded".equals(status(job()).get("phase")));
             assertThat(String.valueOf(status(job()).get("output")))
