@@ -43,6 +43,8 @@ class CelRulesTest {
                         ".spec.coordinators.replicas => " + CoordinatorsSpec.ODD_REPLICAS,
                         ".spec.coordinators.storage => " + PersistenceSpec.IMMUTABLE_CLASS,
                         ".spec.volumes.storage => " + PersistenceSpec.IMMUTABLE_CLASS,
+                        ".spec.coordinators.storage => " + PersistenceSpec.IMMUTABLE_SIZE,
+                        ".spec.volumes.storage => " + PersistenceSpec.IMMUTABLE_SIZE,
                         ".spec.security.tls => " + SecuritySpec.TLS_NEEDS_SECRET);
         assertThat(MiniKVClusterSpec.RF_EXCEEDS_VOLUMES)
                 .isEqualTo("replicationFactor must not exceed volumes.replicas");
@@ -96,14 +98,26 @@ class CelRulesTest {
     }
 
     @Test
+    void storageSizeCannotChange() {
+        String rule = ruleWithMessage(CLUSTER, PersistenceSpec.IMMUTABLE_SIZE);
+        assertThat(eval(rule, Map.of("size", "10Gi"), Map.of("size", "10Gi"))).isTrue();
+        assertThat(
+                        eval(
+                                rule,
+                                Map.of("size", "20Gi", "storageClassName", "x"),
+                                Map.of("size", "10Gi", "storageClassName", "x")))
+                .isFalse();
+    }
+
+    @Test
     void storageClassCannotChange() {
-        String rule = rule(CLUSTER, ".spec.volumes.storage");
+        String rule = ruleWithMessage(CLUSTER, PersistenceSpec.IMMUTABLE_CLASS);
         Map<String, Object> fast = Map.of("size", "10Gi", "storageClassName", "fast");
         Map<String, Object> slow = Map.of("size", "10Gi", "storageClassName", "slow");
         Map<String, Object> unset = Map.of("size", "10Gi");
         assertThat(eval(rule, fast, fast)).isTrue();
         assertThat(eval(rule, Map.of("size", "20Gi", "storageClassName", "fast"), fast))
-                .as("size may change")
+                .as("this rule is about the class only")
                 .isTrue();
         assertThat(eval(rule, slow, fast)).isFalse();
         assertThat(eval(rule, unset, unset)).isTrue();
@@ -150,6 +164,14 @@ class CelRulesTest {
         String args = rule(JOB, ".spec.args");
         assertThat(eval(args, List.of("a"), List.of("a"))).isTrue();
         assertThat(eval(args, List.of("a", "b"), List.of("a"))).isFalse();
+    }
+
+    static String ruleWithMessage(CustomResourceDefinition crd, String message) {
+        return Crds.rules(crd).stream()
+                .filter(r -> r.message().equals(message))
+                .findFirst()
+                .orElseThrow()
+                .rule();
     }
 
     static String rule(CustomResourceDefinition crd, String path) {

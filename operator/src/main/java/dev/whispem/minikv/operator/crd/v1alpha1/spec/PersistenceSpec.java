@@ -13,10 +13,17 @@ import io.fabric8.generator.annotation.ValidationRule;
                         + " && (!has(self.storageClassName) || self.storageClassName == oldSelf.storageClassName)",
         message = PersistenceSpec.IMMUTABLE_CLASS,
         reason = "FieldValueForbidden")
+@ValidationRule(
+        value =
+                "has(self.size) == has(oldSelf.size) && (!has(self.size) || self.size == oldSelf.size)",
+        message = PersistenceSpec.IMMUTABLE_SIZE,
+        reason = "FieldValueForbidden")
 public class PersistenceSpec {
     public static final String IMMUTABLE_CLASS = "storageClassName is immutable";
+    public static final String IMMUTABLE_SIZE =
+            "size is immutable: a StatefulSet's volume claim templates cannot change";
 
-    @JsonPropertyDescription("Requested size of each claim, e.g. 10Gi.")
+    @JsonPropertyDescription("Requested size of each claim, e.g. 10Gi. Immutable.")
     @Pattern("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$")
     public String size;
 
