@@ -65,6 +65,18 @@ public final class RatisReplicator implements Replicator {
     private final RaftProperties clientProperties = new RaftProperties();
     private final RaftClient[] clients;
 
+    /**
+     * Completions of Ratis futures continue here, never on the Ratis thread that completed them:
+     * that thread may hold Ratis locks (e.g. the ReadIndex listeners), and proposing the next entry
+     * or barrier from it deadlocks against the server lock.
+     */
+    private final java.util.concurrent.ExecutorService callbacks =
+            java.util.concurrent.Executors.newFixedThreadPool(
+                    2, Thread.ofPlatform().name("minikv-raft-callback-", 0).daemon().factory());
+
+    /** Bound on one proposal or read barrier; past it the outcome is unknown to the client. */
+    private static final long REQUEST_TIMEOUT_SECONDS = 15;
+
     public RatisReplicator(
             KvStore store,
             int groupCount,
@@ -275,7 +287,7 @@ public final class RatisReplicator implements Replicator {
     private CompletableFuture<RaftClientReply> write(int group, byte[] payload) {
         if (isLeader(group)) {
             return send(group, payload, RaftClientRequest.writeRequestType())
-                    .thenCompose(
+                    .thenComposeAsync(
                             reply ->
                                     reply.isSuccess()
                                                     || (reply.getNotLeaderException() == null
@@ -286,7 +298,8 @@ public final class RatisReplicator implements Replicator {
                                                     .async()
                                                     .send(
                                                             Message.valueOf(
-                                                                    ByteString.copyFrom(payload))));
+                                                                    ByteString.copyFrom(payload))),
+                            callbacks);
         }
         return client(group).async().send(Message.valueOf(ByteString.copyFrom(payload)));
     }
@@ -389,7 +402,8 @@ public final class RatisReplicator implements Replicator {
                 }
                 long start = System.nanoTime();
                 write(group, CommandCodec.encodeAll(proposals))
-                        .whenComplete(
+                        .orTimeout(REQUEST_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)
+                        .whenCompleteAsync(
                                 (reply, error) -> {
                                     observer.committed(entry.size(), System.nanoTime() - start);
                                     synchronized (this) {
@@ -397,7 +411,8 @@ public final class RatisReplicator implements Replicator {
                                     }
                                     complete(entry, reply, error);
                                     pump();
-                                });
+                                },
+                                callbacks);
             }
         }
 
@@ -449,7 +464,8 @@ public final class RatisReplicator implements Replicator {
                 waiting = new ArrayList<>();
             }
             send(group, new byte[0], RaftClientRequest.readRequestType())
-                    .whenComplete(
+                    .orTimeout(REQUEST_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)
+                    .whenCompleteAsync(
                             (reply, error) -> {
                                 synchronized (this) {
                                     running = false;
@@ -470,7 +486,8 @@ public final class RatisReplicator implements Replicator {
                                     }
                                 }
                                 start();
-                            });
+                            },
+                            callbacks);
         }
     }
 
@@ -551,6 +568,7 @@ public final class RatisReplicator implements Replicator {
                 }
             }
         }
+        callbacks.shutdown();
         try {
             server.close();
         } catch (IOException e) {

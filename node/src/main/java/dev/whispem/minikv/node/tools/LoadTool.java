@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -82,6 +83,9 @@ public final class LoadTool implements java.util.concurrent.Callable<Integer> {
                         .setCaseInsensitiveEnumValuesAllowed(true)
                         .execute(args));
     }
+
+    /** A request without an answer by then counts as an error, so a run always ends. */
+    private static final long REQUEST_TIMEOUT_MS = 10_000;
 
     private Vertx vertx;
     private final List<HttpClient> clients = new ArrayList<>();
@@ -305,7 +309,11 @@ public final class LoadTool implements java.util.concurrent.Callable<Integer> {
         return switch (target) {
             case MINIKV -> {
                 String uri = "/v1/kv/" + key + (read && stale ? "?consistency=stale" : "");
-                yield client.request(read ? HttpMethod.GET : HttpMethod.PUT, uri)
+                yield client.request(
+                                new RequestOptions()
+                                        .setMethod(read ? HttpMethod.GET : HttpMethod.PUT)
+                                        .setURI(uri)
+                                        .setTimeout(REQUEST_TIMEOUT_MS))
                         .compose(req -> read ? req.send() : req.send(Buffer.buffer(value)))
                         .compose(resp -> resp.body().map(b -> resp.statusCode()));
             }
@@ -319,7 +327,11 @@ public final class LoadTool implements java.util.concurrent.Callable<Integer> {
                                         + "\",\"value\":\""
                                         + Base64.getEncoder().encodeToString(value)
                                         + "\"}";
-                yield client.request(HttpMethod.POST, read ? "/v3/kv/range" : "/v3/kv/put")
+                yield client.request(
+                                new RequestOptions()
+                                        .setMethod(HttpMethod.POST)
+                                        .setURI(read ? "/v3/kv/range" : "/v3/kv/put")
+                                        .setTimeout(REQUEST_TIMEOUT_MS))
                         .compose(
                                 req -> req.putHeader("content-type", "application/json").send(body))
                         .compose(resp -> resp.body().map(b -> resp.statusCode()));
