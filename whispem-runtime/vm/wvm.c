@@ -17,7 +17,7 @@
  *   6. bytecode loading and verification
  *   7. the virtual machine: frames, errors, calls
  *   8. the dispatch loop
- *   9. builtins
+ *   9. builtins (9b: the kv_* extension)
  *  10. disassembler
  *  11. REPL, main and the fuzzing entry point
  *
@@ -36,9 +36,13 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -47,7 +51,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/types.h>
+#include <time.h>
 #include <unistd.h>
 
 /* ======================================================================
@@ -1448,6 +1455,8 @@ typedef struct Frame {
     Closure *closure;  /* captured cells of the running lambda, or NULL */
 } Frame;
 
+#define KV_NBUFS 9
+
 typedef struct VM {
     Program *prog;
     const char *path;      /* the .whbc path exactly as given, for diagnostics */
@@ -1465,6 +1474,9 @@ typedef struct VM {
     int status;
     bool quiet;            /* fuzzing: no output, no file system */
     unsigned long steps;
+    int kv_fd;             /* kv_* extension: open socket or -1 */
+    Buf kv_buf[KV_NBUFS];  /* kv_* extension: scratch buffers (section 9b) */
+    Array *kv_keys;        /* kv_list: keys gathered so far */
 } VM;
 
 static void vm_write(VM *vm, const char *s, size_t n)
@@ -1525,6 +1537,7 @@ static const char *name_of(VM *vm, int32_t id) { return vm->prog->names[id].str-
 static bool vm_init(VM *vm, Program *prog, const char *path, int argc, char **argv)
 {
     memset(vm, 0, sizeof *vm);
+    vm->kv_fd = -1;
     vm->prog = prog;
     vm->path = path;
     vm->argc = argc;
@@ -1557,8 +1570,11 @@ static void frame_pop(VM *vm)
 
 /* Tears everything down; used at every program end so that valgrind and
  * LeakSanitizer see no leaks, even after a runtime error. */
+static void kv_release(VM *vm);
+
 static void vm_free(VM *vm)
 {
+    kv_release(vm);
     while (vm->sp > vm->stack) v_release(*--vm->sp);
     while (vm->nframes) frame_pop(vm);
     for (uint32_t i = 0; i < vm->prog->nnames; i++) v_release(vm->globals[i]);
@@ -1648,6 +1664,8 @@ static Value vm_call_value(VM *vm, int line, Value fn, const Value *args, uint32
 }
 
 static Value call_builtin(VM *vm, Frame *f, const Instr *in, Value *args, uint32_t argc);
+static int kv_which(const char *name);
+static Value kv_call(VM *vm, int line, int which, Value *a, uint32_t argc);
 
 /* ======================================================================
  * 8. The dispatch loop
@@ -2169,8 +2187,21 @@ static Value vm_execute(VM *vm, size_t base)
                 } else if (vm->prog->names[in->a].chunk >= 0) {
                     target = &vm->prog->chunks[vm->prog->names[in->a].chunk];
                 } else {
+                    /* extension (docs/whispem/kv-extension.md §2): kv_* come last */
+                    int kv = kv_which(name_of(vm, in->a));
                     SYNC();
-                    rt_error(vm, in->line, "Undefined function: '%s'", name_of(vm, in->a));
+                    if (kv < 0) rt_error(vm, in->line, "Undefined function: '%s'", name_of(vm, in->a));
+                    Value r = kv_call(vm, in->line, kv, sp - argc, argc);
+                    locals = vm->locals + f->lbase;
+                    for (uint32_t i = 0; i < argc; i++) v_release(sp[-(ptrdiff_t)argc + (ptrdiff_t)i]);
+                    sp -= argc;
+                    if (UNLIKELY(sp >= stack_end)) {
+                        v_release(r);
+                        SYNC();
+                        stack_overflow(vm, in->line);
+                    }
+                    *sp++ = r;
+                    break;
                 }
                 if (argc != target->param_count) {
                     SYNC();
@@ -2803,6 +2834,865 @@ static Value call_builtin(VM *vm, Frame *f, const Instr *in, Value *a, uint32_t 
     case B_ARGS: return bi_args(vm);
     default: return v_none();
     }
+}
+
+/* ======================================================================
+ * 9b. The kv_* extension (docs/whispem/kv-extension.md)
+ *
+ * kv_get/kv_put/kv_delete/kv_list talk plain HTTP/1.1 to MINIKV_URL.  They
+ * are tried at a CALL only after builtins, variables holding functions and
+ * named functions, so no Whispem 6 program changes meaning.  Every buffer,
+ * the socket and the partial key list are owned by the VM, so a runtime
+ * error (a longjmp) leaves nothing behind: vm_free releases them.
+ * ====================================================================== */
+
+enum { KV_GET, KV_PUT, KV_DELETE, KV_LIST };
+static const char *const kv_fn_names[] = {"kv_get", "kv_put", "kv_delete", "kv_list"};
+
+#define KV_MAX_HEAD 65536
+#define KV_MAX_BODY ((size_t)64 << 20)
+#define KV_MAX_DEPTH 64
+
+static int kv_which(const char *name)
+{
+    if (strncmp(name, "kv_", 3) != 0) return -1;
+    for (int i = 0; i < 4; i++)
+        if (strcmp(name, kv_fn_names[i]) == 0) return i;
+    return -1;
+}
+
+typedef struct KvConf {
+    const char *fn;
+    const char *url;            /* MINIKV_URL as given */
+    size_t endpoint_len;        /* ENDPOINT = url[0 .. endpoint_len) */
+    const char *host; size_t host_len;       /* Host header text host[:port] */
+    const char *name; size_t name_len;       /* host for the resolver (no brackets) */
+    unsigned port;
+    const char *base; size_t base_len;       /* base path without trailing '/' */
+    const char *token;          /* NULL when unset or empty */
+    long timeout_ms;
+    const char *timeout_text;
+} KvConf;
+
+static void kv_release(VM *vm)
+{
+    if (vm->kv_fd >= 0) close(vm->kv_fd);
+    vm->kv_fd = -1;
+    for (int i = 0; i < KV_NBUFS; i++) {
+        free(vm->kv_buf[i].data);
+        vm->kv_buf[i].data = NULL;
+        vm->kv_buf[i].len = vm->kv_buf[i].cap = 0;
+    }
+    if (vm->kv_keys) v_release(v_arr(vm->kv_keys));
+    vm->kv_keys = NULL;
+}
+
+/* Buffers: request, response bytes, body, scratch (host name, item key),
+ * cursor sent, next cursor, JSON member names, JSON member records, the
+ * first Content-Length value. */
+enum { KB_REQ, KB_RESP, KB_BODY, KB_TMP, KB_CUR, KB_NEXT, KB_NAMES, KB_RECS, KB_CL };
+
+static _Noreturn void kv_fail_ep(VM *vm, int line, const KvConf *c, const char *pre, const char *post)
+{
+    /* ENDPOINT may be long: format without a fixed-size buffer. */
+    if (vm->kv_fd >= 0) close(vm->kv_fd);
+    vm->kv_fd = -1;
+    rt_error(vm, line, "%s: %s%.*s%s", c->fn, pre, (int)c->endpoint_len, c->url, post);
+}
+
+static _Noreturn void kv_invalid(VM *vm, int line, const KvConf *c)
+{
+    kv_fail_ep(vm, line, c, "invalid response from ", "");
+}
+
+static bool kv_url_parse(const char *u, KvConf *c)
+{
+    if (strncmp(u, "http://", 7) != 0) return false;
+    const char *p = u + 7, *q = p;
+    if (*q == '[') {
+        q++;
+        while (isxdigit((unsigned char)*q) || *q == ':' || *q == '.') q++;
+        if (q == p + 1 || *q != ']') return false;
+        c->name = p + 1;
+        c->name_len = (size_t)(q - p - 1);
+        q++;
+    } else {
+        while (isalnum((unsigned char)*q) || *q == '-' || *q == '.') q++;
+        if (q == p) return false;
+        c->name = p;
+        c->name_len = (size_t)(q - p);
+    }
+    c->port = 80;
+    if (*q == ':') {
+        q++;
+        unsigned port = 0;
+        int digits = 0;
+        while (*q >= '0' && *q <= '9') {
+            port = port * 10 + (unsigned)(*q - '0');
+            q++;
+            if (++digits > 5) return false;
+        }
+        if (digits == 0 || port < 1 || port > 65535) return false;
+        c->port = port;
+    }
+    c->host = p;
+    c->host_len = (size_t)(q - p);
+    if (*q && *q != '/') return false;
+    c->base = q;
+    for (const char *r = q; *r; r++) {
+        unsigned char b = (unsigned char)*r;
+        if (b < 0x21 || b > 0x7E || b == '?' || b == '#') return false;
+    }
+    size_t len = strlen(u);
+    while (len > 0 && u[len - 1] == '/' && u + len > q) len--;
+    c->endpoint_len = len;
+    c->base_len = (size_t)(u + len - q);
+    return true;
+}
+
+static void kv_config(VM *vm, int line, KvConf *c)
+{
+#ifdef WVM_FUZZ
+    const char *url = NULL; /* fuzzing: never any network */
+#else
+    const char *url = getenv("MINIKV_URL");
+#endif
+    if (!url || !*url) rt_error(vm, line, "%s: MINIKV_URL is not set", c->fn);
+    c->url = url;
+    if (!kv_url_parse(url, c))
+        rt_error(vm, line, "%s: MINIKV_URL must be http://host[:port][/path], got '%s'", c->fn, url);
+    const char *token = getenv("MINIKV_TOKEN");
+    c->token = NULL;
+    if (token && *token) {
+        for (const char *t = token; *t; t++)
+            if ((unsigned char)*t < 0x21 || (unsigned char)*t > 0x7E)
+                rt_error(vm, line, "%s: MINIKV_TOKEN must be visible ASCII characters without spaces", c->fn);
+        c->token = token;
+    }
+    const char *tm = getenv("MINIKV_TIMEOUT_MS");
+    c->timeout_ms = 10000;
+    if (tm && *tm) {
+        long v = 0;
+        bool ok = true;
+        for (const char *t = tm; *t; t++) {
+            if (*t < '0' || *t > '9') { ok = false; break; }
+            v = v * 10 + (*t - '0');
+            if (v > 3600000) { ok = false; break; }
+        }
+        if (!ok || v < 1)
+            rt_error(vm, line, "%s: MINIKV_TIMEOUT_MS must be a whole number from 1 to 3600000, got '%s'",
+                     c->fn, tm);
+        c->timeout_ms = v;
+    }
+}
+
+/* Percent-encoding of §6: unreserved bytes stay, the rest become %XX. */
+static void kv_pct(Buf *b, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (isalnum(ch) || ch == '-' || ch == '.' || ch == '_' || ch == '~') {
+            buf_putc(b, (char)ch);
+        } else {
+            char e[3] = {'%', hex[ch >> 4], hex[ch & 15]};
+            buf_put(b, e, 3);
+        }
+    }
+}
+
+/* ---- sockets with one deadline ---- */
+
+static int64_t kv_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+typedef struct KvIo {
+    VM *vm;
+    int line;
+    const KvConf *c;
+    int64_t deadline;
+    size_t pos;        /* read position in vm->kv_buf[KB_RESP] */
+} KvIo;
+
+static _Noreturn void kv_timeout(KvIo *io)
+{
+    if (io->vm->kv_fd >= 0) close(io->vm->kv_fd);
+    io->vm->kv_fd = -1;
+    rt_error(io->vm, io->line, "%s: timed out after %ld ms talking to %.*s", io->c->fn,
+             io->c->timeout_ms, (int)io->c->endpoint_len, io->c->url);
+}
+
+static _Noreturn void kv_closed(KvIo *io)
+{
+    kv_fail_ep(io->vm, io->line, io->c, "connection to ", " closed before a complete response");
+}
+
+/* Waits for events on the socket; raises the timeout error when the deadline passes. */
+static void kv_wait(KvIo *io, int fd, short events)
+{
+    for (;;) {
+        int64_t left = io->deadline - kv_now_ms();
+        if (left <= 0) kv_timeout(io);
+        struct pollfd pfd = {fd, events, 0};
+        int r = poll(&pfd, 1, left > INT32_MAX ? INT32_MAX : (int)left);
+        if (r > 0) return;
+        if (r < 0 && errno != EINTR) return; /* the following call reports the error */
+    }
+}
+
+static void kv_connect(KvIo *io)
+{
+    VM *vm = io->vm;
+    const KvConf *c = io->c;
+    Buf *name = &vm->kv_buf[KB_TMP];
+    name->len = 0;
+    buf_put(name, c->name, c->name_len);
+    char port[8];
+    snprintf(port, sizeof port, "%u", c->port);
+    struct addrinfo hints, *res = NULL;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_NUMERICSERV;
+    if (getaddrinfo(name->data, port, &hints, &res) != 0 || !res) {
+        if (res) freeaddrinfo(res);
+        kv_fail_ep(vm, io->line, c, "cannot reach ", ": unknown host");
+    }
+    io->deadline = kv_now_ms() + c->timeout_ms;
+    bool all_refused = true, timed_out = false;
+    int fd = -1;
+    for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+        if (io->deadline - kv_now_ms() <= 0) { timed_out = true; break; }
+        fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+        if (fd < 0) { all_refused = false; continue; }
+        int fl = fcntl(fd, F_GETFL, 0);
+        if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) {
+            close(fd); fd = -1; all_refused = false; continue;
+        }
+        int err = 0;
+        if (connect(fd, ai->ai_addr, ai->ai_addrlen) < 0) {
+            err = errno;
+            if (err == EINPROGRESS || err == EINTR) {
+                bool ready = false;
+                for (;;) {
+                    int64_t left = io->deadline - kv_now_ms();
+                    if (left <= 0) break;
+                    struct pollfd pfd = {fd, POLLOUT, 0};
+                    int r = poll(&pfd, 1, left > INT32_MAX ? INT32_MAX : (int)left);
+                    if (r > 0) { ready = true; break; }
+                    if (r < 0 && errno != EINTR) { ready = true; break; }
+                }
+                if (!ready) { close(fd); fd = -1; timed_out = true; break; }
+                socklen_t len = sizeof err;
+                if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0) err = errno;
+            }
+        }
+        if (err == 0) break;
+        if (err != ECONNREFUSED) all_refused = false;
+        close(fd);
+        fd = -1;
+    }
+    freeaddrinfo(res);
+    if (timed_out) kv_timeout(io);
+    if (fd < 0)
+        kv_fail_ep(vm, io->line, c, "cannot reach ",
+                   all_refused ? ": connection refused" : ": connection failed");
+    vm->kv_fd = fd;
+}
+
+static void kv_send_all(KvIo *io, const char *p, size_t n)
+{
+    int fd = io->vm->kv_fd;
+    while (n > 0) {
+        kv_wait(io, fd, POLLOUT);
+#ifdef MSG_NOSIGNAL
+        ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+#else
+        ssize_t w = send(fd, p, n, 0);
+#endif
+        if (w < 0) {
+            if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) continue;
+            kv_closed(io);
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+}
+
+/* Reads more bytes into the response buffer; false at end of stream. */
+static bool kv_fill(KvIo *io)
+{
+    Buf *b = &io->vm->kv_buf[KB_RESP];
+    if (io->pos == b->len) io->pos = b->len = 0;
+    int fd = io->vm->kv_fd;
+    for (;;) {
+        kv_wait(io, fd, POLLIN);
+        buf_reserve(b, 65536);
+        ssize_t r = recv(fd, b->data + b->len, 65536, 0);
+        if (r > 0) { b->len += (size_t)r; return true; }
+        if (r == 0) return false;
+        if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) continue;
+        kv_closed(io);
+    }
+}
+
+static int kv_byte(KvIo *io)
+{
+    Buf *b = &io->vm->kv_buf[KB_RESP];
+    if (io->pos == b->len && !kv_fill(io)) return -1;
+    return (unsigned char)b->data[io->pos++];
+}
+
+/* One line without LF and one CR before it, into KB_TMP; counts against *budget. */
+static Buf *kv_line(KvIo *io, long *budget)
+{
+    Buf *t = &io->vm->kv_buf[KB_TMP];
+    t->len = 0;
+    buf_reserve(t, 0);
+    for (;;) {
+        int ch = kv_byte(io);
+        if (ch < 0) kv_closed(io);
+        if (--*budget < 0) kv_invalid(io->vm, io->line, io->c);
+        if (ch == '\n') break;
+        buf_putc(t, (char)ch);
+    }
+    if (t->len > 0 && t->data[t->len - 1] == '\r') t->data[--t->len] = 0;
+    return t;
+}
+
+static void kv_exactly(KvIo *io, size_t n)
+{
+    Buf *b = &io->vm->kv_buf[KB_RESP], *body = &io->vm->kv_buf[KB_BODY];
+    while (n > 0) {
+        if (io->pos == b->len && !kv_fill(io)) kv_closed(io);
+        size_t take = b->len - io->pos < n ? b->len - io->pos : n;
+        buf_put(body, b->data + io->pos, take);
+        io->pos += take;
+        n -= take;
+    }
+}
+
+static bool kv_token_char(unsigned char ch)
+{
+    return isalnum(ch) || (ch && strchr("!#$%&'*+-.^_`|~", ch));
+}
+
+static void kv_trim(const char **s, size_t *n)
+{
+    while (*n && (**s == ' ' || **s == '\t')) { (*s)++; (*n)--; }
+    while (*n && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t')) (*n)--;
+}
+
+static bool kv_ieq(const char *s, size_t n, const char *word)
+{
+    if (strlen(word) != n) return false;
+    for (size_t i = 0; i < n; i++)
+        if (tolower((unsigned char)s[i]) != word[i]) return false;
+    return true;
+}
+
+/* One request/response; the body lands in KB_BODY, the status is returned. */
+static int kv_exchange(VM *vm, int line, const KvConf *c, const char *method, const Buf *target,
+                       const char *body, size_t body_len, bool has_body)
+{
+    Buf *req = &vm->kv_buf[KB_REQ];
+    req->len = 0;
+    buf_puts(req, method);
+    buf_putc(req, ' ');
+    buf_put(req, target->data, target->len);
+    buf_puts(req, " HTTP/1.1\r\nHost: ");
+    buf_put(req, c->host, c->host_len);
+    buf_puts(req, "\r\nUser-Agent: whispem-kv/1\r\n");
+    if (c->token) {
+        buf_puts(req, "Authorization: Bearer ");
+        buf_puts(req, c->token);
+        buf_puts(req, "\r\n");
+    }
+    if (has_body) {
+        char cl[64];
+        snprintf(cl, sizeof cl, "Content-Length: %zu\r\n", body_len);
+        buf_puts(req, "Content-Type: application/octet-stream\r\n");
+        buf_puts(req, cl);
+    }
+    buf_puts(req, "Connection: close\r\n\r\n");
+    if (has_body) buf_put(req, body, body_len);
+
+    KvIo io = {vm, line, c, 0, 0};
+    vm->kv_buf[KB_RESP].len = 0;
+    vm->kv_buf[KB_BODY].len = 0;
+    buf_reserve(&vm->kv_buf[KB_BODY], 0);
+    kv_connect(&io);
+    kv_send_all(&io, req->data, req->len);
+
+    long budget = KV_MAX_HEAD;
+    Buf *l = kv_line(&io, &budget);
+    const char *s = l->data;
+    if (l->len < 12 || strncmp(s, "HTTP/1.", 7) != 0 || !isdigit((unsigned char)s[7]) || s[8] != ' '
+        || !isdigit((unsigned char)s[9]) || !isdigit((unsigned char)s[10])
+        || !isdigit((unsigned char)s[11]) || (l->len > 12 && s[12] != ' '))
+        kv_invalid(vm, line, c);
+    int status = (s[9] - '0') * 100 + (s[10] - '0') * 10 + (s[11] - '0');
+    bool has_te = false, te_chunked = false, has_cl = false;
+    size_t clen = 0;
+    bool cl_big = false;
+    Buf *clv = &vm->kv_buf[KB_CL];
+    clv->len = 0;
+    for (;;) {
+        l = kv_line(&io, &budget);
+        if (l->len == 0) break;
+        const char *colon = memchr(l->data, ':', l->len);
+        if (!colon || colon == l->data) kv_invalid(vm, line, c);
+        size_t nlen = (size_t)(colon - l->data);
+        for (size_t i = 0; i < nlen; i++)
+            if (!kv_token_char((unsigned char)l->data[i])) kv_invalid(vm, line, c);
+        const char *v = colon + 1;
+        size_t vlen = l->len - nlen - 1;
+        kv_trim(&v, &vlen);
+        if (kv_ieq(l->data, nlen, "transfer-encoding")) {
+            has_te = true;
+            /* occurrences are joined by ','; the last non-empty coding counts */
+            size_t from = 0;
+            for (size_t i = 0; i <= vlen; i++) {
+                if (i < vlen && v[i] != ',') continue;
+                if (i > from) {
+                    const char *seg = v + from;
+                    size_t slen = i - from;
+                    kv_trim(&seg, &slen);
+                    te_chunked = kv_ieq(seg, slen, "chunked");
+                }
+                from = i + 1;
+            }
+        } else if (kv_ieq(l->data, nlen, "content-length")) {
+            if (vlen == 0) kv_invalid(vm, line, c);
+            for (size_t i = 0; i < vlen; i++)
+                if (!isdigit((unsigned char)v[i])) kv_invalid(vm, line, c);
+            /* all occurrences must be the same text */
+            if (has_cl && (clv->len != vlen || memcmp(clv->data, v, vlen) != 0))
+                kv_invalid(vm, line, c);
+            if (!has_cl) {
+                buf_put(clv, v, vlen);
+                size_t i = 0;
+                while (i + 1 < vlen && v[i] == '0') i++;
+                if (vlen - i > 9) {
+                    cl_big = true;
+                } else {
+                    for (; i < vlen; i++) clen = clen * 10 + (size_t)(v[i] - '0');
+                }
+            }
+            has_cl = true;
+        }
+    }
+    if ((status >= 100 && status < 200) || status == 204 || status == 304) {
+        close(vm->kv_fd);
+        vm->kv_fd = -1;
+        return status;
+    }
+    Buf *bodyb = &vm->kv_buf[KB_BODY];
+    if (has_te) {
+        if (!te_chunked) kv_invalid(vm, line, c);
+        for (;;) {
+            long lb = KV_MAX_HEAD;
+            l = kv_line(&io, &lb);
+            const char *h = l->data;
+            size_t hlen = l->len;
+            const char *semi = memchr(h, ';', hlen);
+            if (semi) hlen = (size_t)(semi - h);
+            kv_trim(&h, &hlen);
+            if (hlen == 0 || hlen > 8) kv_invalid(vm, line, c);
+            size_t size = 0;
+            for (size_t i = 0; i < hlen; i++) {
+                if (!isxdigit((unsigned char)h[i])) kv_invalid(vm, line, c);
+                int d = isdigit((unsigned char)h[i]) ? h[i] - '0' : tolower((unsigned char)h[i]) - 'a' + 10;
+                size = size * 16 + (size_t)d;
+            }
+            if (size == 0) break;
+            if (bodyb->len + size > KV_MAX_BODY) kv_invalid(vm, line, c);
+            kv_exactly(&io, size);
+            long two = 2;
+            if (kv_line(&io, &two)->len != 0) kv_invalid(vm, line, c);
+        }
+        while (kv_line(&io, &budget)->len != 0) {
+        }
+    } else if (has_cl) {
+        if (cl_big || clen > KV_MAX_BODY) kv_invalid(vm, line, c);
+        kv_exactly(&io, clen);
+    } else {
+        Buf *b = &vm->kv_buf[KB_RESP];
+        for (;;) {
+            if (io.pos < b->len) {
+                size_t n = b->len - io.pos;
+                if (bodyb->len + n > KV_MAX_BODY) kv_invalid(vm, line, c);
+                buf_put(bodyb, b->data + io.pos, n);
+                io.pos = b->len;
+            }
+            if (!kv_fill(&io)) break;
+        }
+    }
+    close(vm->kv_fd);
+    vm->kv_fd = -1;
+    return status;
+}
+
+/* ---- strict JSON for kv_list pages (§7) ---- */
+
+typedef struct KvJson {
+    VM *vm;
+    const char *s;
+    size_t n, i;
+    int depth;
+    bool items_seen;
+    bool has_next;
+} KvJson;
+
+enum { JR_ANY, JR_TOP, JR_ITEMS, JR_ITEM };
+
+static void kj_ws(KvJson *j)
+{
+    while (j->i < j->n && (j->s[j->i] == ' ' || j->s[j->i] == '\t' || j->s[j->i] == '\n' || j->s[j->i] == '\r'))
+        j->i++;
+}
+
+static int kj_hex4(KvJson *j)
+{
+    if (j->n - j->i < 4) return -1;
+    int v = 0;
+    for (int k = 0; k < 4; k++) {
+        char ch = j->s[j->i + (size_t)k];
+        int d = isdigit((unsigned char)ch) ? ch - '0'
+              : (ch >= 'a' && ch <= 'f') ? ch - 'a' + 10
+              : (ch >= 'A' && ch <= 'F') ? ch - 'A' + 10 : -1;
+        if (d < 0) return -1;
+        v = v * 16 + d;
+    }
+    j->i += 4;
+    return v;
+}
+
+static void kj_utf8(Buf *b, uint32_t cp)
+{
+    char e[4];
+    size_t n;
+    if (cp < 0x80) { e[0] = (char)cp; n = 1; }
+    else if (cp < 0x800) { e[0] = (char)(0xC0 | (cp >> 6)); e[1] = (char)(0x80 | (cp & 0x3F)); n = 2; }
+    else if (cp < 0x10000) {
+        e[0] = (char)(0xE0 | (cp >> 12)); e[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        e[2] = (char)(0x80 | (cp & 0x3F)); n = 3;
+    } else {
+        e[0] = (char)(0xF0 | (cp >> 18)); e[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+        e[2] = (char)(0x80 | ((cp >> 6) & 0x3F)); e[3] = (char)(0x80 | (cp & 0x3F)); n = 4;
+    }
+    if (b) buf_put(b, e, n);
+}
+
+/* A string at j->i (the opening quote); decoded bytes appended to out if non-NULL. */
+static bool kj_string(KvJson *j, Buf *out)
+{
+    if (j->i >= j->n || j->s[j->i] != '"') return false;
+    j->i++;
+    for (;;) {
+        if (j->i >= j->n) return false;
+        unsigned char ch = (unsigned char)j->s[j->i];
+        if (ch == '"') { j->i++; return true; }
+        if (ch < 0x20) return false;
+        if (ch != '\\') {
+            size_t start = j->i;
+            while (j->i < j->n && j->s[j->i] != '"' && j->s[j->i] != '\\'
+                   && (unsigned char)j->s[j->i] >= 0x20)
+                j->i++;
+            if (out) buf_put(out, j->s + start, j->i - start);
+            continue;
+        }
+        j->i++;
+        if (j->i >= j->n) return false;
+        char e = j->s[j->i++];
+        switch (e) {
+        case '"': if (out) buf_putc(out, '"'); break;
+        case '\\': if (out) buf_putc(out, '\\'); break;
+        case '/': if (out) buf_putc(out, '/'); break;
+        case 'b': if (out) buf_putc(out, '\b'); break;
+        case 'f': if (out) buf_putc(out, '\f'); break;
+        case 'n': if (out) buf_putc(out, '\n'); break;
+        case 'r': if (out) buf_putc(out, '\r'); break;
+        case 't': if (out) buf_putc(out, '\t'); break;
+        case 'u': {
+            int hi = kj_hex4(j);
+            if (hi < 0) return false;
+            uint32_t cp = (uint32_t)hi;
+            if (hi >= 0xDC00 && hi <= 0xDFFF) return false;
+            if (hi >= 0xD800 && hi <= 0xDBFF) {
+                if (j->n - j->i < 2 || j->s[j->i] != '\\' || j->s[j->i + 1] != 'u') return false;
+                j->i += 2;
+                int lo = kj_hex4(j);
+                if (lo < 0xDC00 || lo > 0xDFFF) return false;
+                cp = 0x10000 + (((uint32_t)hi - 0xD800) << 10) + ((uint32_t)lo - 0xDC00);
+            }
+            kj_utf8(out, cp);
+            break;
+        }
+        default: return false;
+        }
+    }
+}
+
+static bool kj_number(KvJson *j)
+{
+    const char *s = j->s;
+    if (j->i < j->n && s[j->i] == '-') j->i++;
+    if (j->i >= j->n) return false;
+    if (s[j->i] == '0') j->i++;
+    else if (s[j->i] >= '1' && s[j->i] <= '9') while (j->i < j->n && isdigit((unsigned char)s[j->i])) j->i++;
+    else return false;
+    if (j->i < j->n && s[j->i] == '.') {
+        j->i++;
+        if (j->i >= j->n || !isdigit((unsigned char)s[j->i])) return false;
+        while (j->i < j->n && isdigit((unsigned char)s[j->i])) j->i++;
+    }
+    if (j->i < j->n && (s[j->i] == 'e' || s[j->i] == 'E')) {
+        j->i++;
+        if (j->i < j->n && (s[j->i] == '+' || s[j->i] == '-')) j->i++;
+        if (j->i >= j->n || !isdigit((unsigned char)s[j->i])) return false;
+        while (j->i < j->n && isdigit((unsigned char)s[j->i])) j->i++;
+    }
+    return true;
+}
+
+static bool kj_value(KvJson *j, int role);
+
+typedef struct KjRec { size_t off, len; } KjRec;
+static const char *kj_sort_base;
+
+static int kj_rec_cmp(const void *a, const void *b)
+{
+    const KjRec *x = a, *y = b;
+    return bytes_cmp(kj_sort_base + x->off, x->len, kj_sort_base + y->off, y->len);
+}
+
+static bool kj_object(KvJson *j, int role)
+{
+    VM *vm = j->vm;
+    Buf *names = &vm->kv_buf[KB_NAMES], *recs = &vm->kv_buf[KB_RECS];
+    size_t names0 = names->len, recs0 = recs->len;
+    bool has_key = false;
+    j->i++; /* '{' */
+    kj_ws(j);
+    if (j->i < j->n && j->s[j->i] == '}') {
+        j->i++;
+    } else {
+        for (;;) {
+            kj_ws(j);
+            KjRec r;
+            r.off = names->len;
+            if (!kj_string(j, names)) return false;
+            r.len = names->len - r.off;
+            buf_put(recs, (const char *)&r, sizeof r);
+            kj_ws(j);
+            if (j->i >= j->n || j->s[j->i] != ':') return false;
+            j->i++;
+            kj_ws(j);
+            const char *nm = names->data + r.off;
+            if (role == JR_TOP && r.len == 5 && memcmp(nm, "items", 5) == 0) {
+                if (j->i >= j->n || j->s[j->i] != '[') return false;
+                j->items_seen = true;
+                if (!kj_value(j, JR_ITEMS)) return false;
+            } else if (role == JR_TOP && r.len == 10 && memcmp(nm, "nextCursor", 10) == 0) {
+                Buf *next = &vm->kv_buf[KB_NEXT];
+                next->len = 0;
+                if (j->n - j->i >= 4 && memcmp(j->s + j->i, "null", 4) == 0) {
+                    j->i += 4;
+                    j->has_next = false;
+                } else {
+                    if (!kj_string(j, next)) return false;
+                    j->has_next = true;
+                }
+            } else if (role == JR_ITEM && r.len == 3 && memcmp(nm, "key", 3) == 0) {
+                Buf *t = &vm->kv_buf[KB_TMP];
+                t->len = 0;
+                if (!kj_string(j, t)) return false;
+                has_key = true;
+            } else {
+                if (!kj_value(j, JR_ANY)) return false;
+            }
+            kj_ws(j);
+            if (j->i >= j->n) return false;
+            if (j->s[j->i] == ',') { j->i++; continue; }
+            if (j->s[j->i] == '}') { j->i++; break; }
+            return false;
+        }
+    }
+    /* duplicate member names */
+    size_t count = (recs->len - recs0) / sizeof(KjRec);
+    if (count > 1) {
+        KjRec *rs = (KjRec *)(void *)(recs->data + recs0);
+        kj_sort_base = names->data;
+        qsort(rs, count, sizeof(KjRec), kj_rec_cmp);
+        for (size_t k = 1; k < count; k++)
+            if (kj_rec_cmp(&rs[k - 1], &rs[k]) == 0) return false;
+    }
+    names->len = names0;
+    recs->len = recs0;
+    if (role == JR_ITEM) {
+        if (!has_key) return false;
+        Buf *t = &vm->kv_buf[KB_TMP];
+        if (vm->kv_keys->len >= MAX_ARRAY_LEN) return false;
+        array_push_owned(vm->kv_keys, v_str(str_new(t->data ? t->data : "", t->len)));
+    }
+    return true;
+}
+
+static bool kj_value(KvJson *j, int role)
+{
+    if (j->i >= j->n) return false;
+    char ch = j->s[j->i];
+    if (ch == '{' || ch == '[') {
+        if (++j->depth > KV_MAX_DEPTH) return false;
+        bool ok;
+        if (ch == '{') {
+            if (role == JR_ITEMS) return false;
+            ok = kj_object(j, role);
+        } else {
+            if (role != JR_ANY && role != JR_ITEMS) return false;
+            j->i++;
+            kj_ws(j);
+            ok = true;
+            if (j->i < j->n && j->s[j->i] == ']') {
+                j->i++;
+            } else {
+                for (;;) {
+                    kj_ws(j);
+                    if (role == JR_ITEMS) {
+                        if (j->i >= j->n || j->s[j->i] != '{') return false;
+                        if (++j->depth > KV_MAX_DEPTH) return false;
+                        if (!kj_object(j, JR_ITEM)) return false;
+                        j->depth--;
+                    } else if (!kj_value(j, JR_ANY)) {
+                        return false;
+                    }
+                    kj_ws(j);
+                    if (j->i >= j->n) return false;
+                    if (j->s[j->i] == ',') { j->i++; continue; }
+                    if (j->s[j->i] == ']') { j->i++; break; }
+                    return false;
+                }
+            }
+        }
+        j->depth--;
+        return ok;
+    }
+    if (role != JR_ANY) return false;
+    if (ch == '"') return kj_string(j, NULL);
+    if (ch == 't') { if (j->n - j->i >= 4 && memcmp(j->s + j->i, "true", 4) == 0) { j->i += 4; return true; } return false; }
+    if (ch == 'f') { if (j->n - j->i >= 5 && memcmp(j->s + j->i, "false", 5) == 0) { j->i += 5; return true; } return false; }
+    if (ch == 'n') { if (j->n - j->i >= 4 && memcmp(j->s + j->i, "null", 4) == 0) { j->i += 4; return true; } return false; }
+    return kj_number(j);
+}
+
+/* Parses one page from KB_BODY; appends its keys; next cursor in KB_NEXT. */
+static bool kv_page(VM *vm, bool *has_next)
+{
+    Buf *body = &vm->kv_buf[KB_BODY];
+    KvJson j = {vm, body->data ? body->data : "", body->len, 0, 0, false, false};
+    if (!utf8_valid((const uint8_t *)j.s, j.n)) return false;
+    vm->kv_buf[KB_NAMES].len = 0;
+    vm->kv_buf[KB_RECS].len = 0;
+    kj_ws(&j);
+    if (j.i >= j.n || j.s[j.i] != '{') return false;
+    if (!kj_value(&j, JR_TOP)) return false;
+    kj_ws(&j);
+    if (j.i != j.n || !j.items_seen) return false;
+    if (j.has_next) {
+        Buf *next = &vm->kv_buf[KB_NEXT], *cur = &vm->kv_buf[KB_CUR];
+        if (next->len == 0) return false;
+        if (cur->len == next->len && memcmp(cur->data, next->data, next->len) == 0) return false;
+    }
+    *has_next = j.has_next;
+    return true;
+}
+
+static _Noreturn void kv_http_status(VM *vm, int line, const KvConf *c, int status)
+{
+    rt_error(vm, line, "%s: HTTP %d from %.*s", c->fn, status, (int)c->endpoint_len, c->url);
+}
+
+/* CALL step 5 of the extension: runs kv_* number `which`. */
+static Value kv_call(VM *vm, int line, int which, Value *a, uint32_t argc)
+{
+    KvConf c;
+    memset(&c, 0, sizeof c);
+    c.fn = kv_fn_names[which];
+    unsigned want = which == KV_PUT ? 2 : 1;
+    if (argc != want) arity_error(vm, line, c.fn, want, argc);
+    for (unsigned i = 0; i < want; i++)
+        if (a[i].type != T_STR) type_error(vm, line, "string", a[i]);
+    if (which != KV_LIST && a[0].as.s->len == 0)
+        rt_error(vm, line, "Type error: expected non-empty string, found empty string");
+    kv_config(vm, line, &c);
+
+    for (int i = 0; i < KV_NBUFS; i++) buf_reserve(&vm->kv_buf[i], 0);
+    Str *key = a[0].as.s;
+    if (which != KV_LIST) {
+        Buf *t = &vm->kv_buf[KB_NAMES]; /* not used by the exchange */
+        t->len = 0;
+        buf_put(t, c.base, c.base_len);
+        buf_puts(t, "/v1/kv/");
+        kv_pct(t, key->data, key->len);
+        int status;
+        if (which == KV_GET) {
+            status = kv_exchange(vm, line, &c, "GET", t, NULL, 0, false);
+            if (status == 404) return v_none();
+            if (status < 200 || status > 299) kv_http_status(vm, line, &c, status);
+            Buf *body = &vm->kv_buf[KB_BODY];
+            const char *d = body->data ? body->data : "";
+            if (!utf8_valid((const uint8_t *)d, body->len)) kv_invalid(vm, line, &c);
+            return v_str(str_new(d, body->len));
+        }
+        if (which == KV_PUT) {
+            Str *v = a[1].as.s;
+            status = kv_exchange(vm, line, &c, "PUT", t, v->data, v->len, true);
+            if (status < 200 || status > 299) kv_http_status(vm, line, &c, status);
+            return v_none();
+        }
+        status = kv_exchange(vm, line, &c, "DELETE", t, NULL, 0, false);
+        if (status != 404 && (status < 200 || status > 299)) kv_http_status(vm, line, &c, status);
+        return v_none();
+    }
+    vm->kv_keys = array_new(0);
+    vm->kv_buf[KB_CUR].len = 0;
+    bool first = true;
+    for (;;) {
+        /* KB_NAMES/KB_RECS are JSON scratch during parsing only; the target
+         * needs its own buffer that survives the exchange: KB_NEXT is free now. */
+        Buf *t = &vm->kv_buf[KB_NEXT];
+        t->len = 0;
+        buf_put(t, c.base, c.base_len);
+        buf_puts(t, "/v1/kv?");
+        if (key->len) {
+            buf_puts(t, "prefix=");
+            kv_pct(t, key->data, key->len);
+            buf_putc(t, '&');
+        }
+        buf_puts(t, "limit=1000");
+        if (!first) {
+            buf_puts(t, "&cursor=");
+            Buf *cur = &vm->kv_buf[KB_CUR];
+            kv_pct(t, cur->data, cur->len);
+        }
+        int status = kv_exchange(vm, line, &c, "GET", t, NULL, 0, false);
+        if (status != 200) kv_http_status(vm, line, &c, status);
+        bool has_next = false;
+        if (!kv_page(vm, &has_next)) kv_invalid(vm, line, &c);
+        if (!has_next) break;
+        Buf *cur = &vm->kv_buf[KB_CUR], *next = &vm->kv_buf[KB_NEXT];
+        cur->len = 0;
+        buf_put(cur, next->data, next->len);
+        first = false;
+    }
+    Array *keys = vm->kv_keys;
+    vm->kv_keys = NULL;
+    return v_arr(keys);
 }
 
 /* ======================================================================

@@ -9,7 +9,9 @@
 #   1. conformance corpus (src/test/resources/conformance), run from the
 #      reference .whbc files exactly as its README says
 #   2. our own cases (tests/c/cases): same layout and comparison rules, plus
-#      optional NAME.args (arguments, one line) and NAME.stdin
+#      optional NAME.args (arguments, one line), NAME.stdin and NAME.env
+#      (VAR=VALUE words, one line, added to the environment; the kv_*
+#      variables MINIKV_* are always cleared first)
 #   3. malformed bytecode: every truncation of a real file must be rejected
 #      with one "Invalid bytecode" line and exit 1; then truncations and bit
 #      flips of several files in-process (no crash, hang or leak)
@@ -17,6 +19,7 @@
 # Prints one summary line; exits 1 if anything failed.
 
 set -u
+unset MINIKV_URL MINIKV_TOKEN MINIKV_TIMEOUT_MS
 [ $# -eq 2 ] || { echo "usage: $0 WVM MUTANTS" >&2; exit 2; }
 abspath() { (cd "$(dirname "$1")" && printf '%s/%s\n' "$(pwd)" "$(basename "$1")"); }
 WVM=$(abspath "$1")
@@ -41,8 +44,10 @@ run_case() {
     [ -f "$name.args" ] && args=$(cat "$name.args")
     input=/dev/null
     [ -f "$name.stdin" ] && input=$name.stdin
-    # shellcheck disable=SC2086 # args are split on purpose
-    "$WVM" "$name.whbc" $args <"$input" >"$TMP/out" 2>"$TMP/err"
+    envs=""
+    [ -f "$name.env" ] && envs=$(cat "$name.env")
+    # shellcheck disable=SC2086 # args and envs are split on purpose
+    env $envs "$WVM" "$name.whbc" $args <"$input" >"$TMP/out" 2>"$TMP/err"
     rc=$?
     if [ -f "$name.code" ]; then
         cat "$TMP/out" "$TMP/err" >"$TMP/got"
