@@ -2,6 +2,7 @@ package dev.whispem.minikv.operator.cluster;
 
 import static dev.whispem.minikv.operator.Constants.*;
 
+import dev.whispem.minikv.operator.OwnedPodsEventSource;
 import dev.whispem.minikv.operator.admin.ClusterReport;
 import dev.whispem.minikv.operator.admin.NodeAdminClient;
 import dev.whispem.minikv.operator.admin.NodeAdminClientFactory;
@@ -29,7 +30,6 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -37,16 +37,13 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -96,27 +93,8 @@ public class MiniKVClusterReconciler implements Reconciler<MiniKVCluster> {
     @Override
     public List<EventSource<?, MiniKVCluster>> prepareEventSources(
             EventSourceContext<MiniKVCluster> context) {
-        var pods =
-                InformerEventSourceConfiguration.from(Pod.class, MiniKVCluster.class)
-                        .withName("pods")
-                        .withLabelSelector(
-                                LABEL_NAME
-                                        + "="
-                                        + APP_MINIKV
-                                        + ","
-                                        + LABEL_MANAGED_BY
-                                        + "="
-                                        + OPERATOR_NAME)
-                        .withSecondaryToPrimaryMapper(
-                                pod ->
-                                        Set.of(
-                                                new ResourceID(
-                                                        pod.getMetadata()
-                                                                .getLabels()
-                                                                .get(LABEL_INSTANCE),
-                                                        pod.getMetadata().getNamespace())))
-                        .build();
-        return List.of(new InformerEventSource<>(pods, context));
+        return List.of(
+                OwnedPodsEventSource.create("pods", APP_MINIKV, MiniKVCluster.class, context));
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.whispem.minikv.operator.job;
 
 import static dev.whispem.minikv.operator.Constants.*;
 
+import dev.whispem.minikv.operator.OwnedPodsEventSource;
 import dev.whispem.minikv.operator.cluster.ClusterNames;
 import dev.whispem.minikv.operator.cluster.Conditions;
 import dev.whispem.minikv.operator.crd.v1alpha1.MiniKVCluster;
@@ -17,7 +18,6 @@ import dev.whispem.runtime.CompileResult;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -25,16 +25,13 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Runs a WhispemJob, Flink-style: the observer reads the Job and its pods into the status; the
@@ -63,27 +60,9 @@ public class WhispemJobReconciler implements Reconciler<WhispemJob> {
     @Override
     public List<EventSource<?, WhispemJob>> prepareEventSources(
             EventSourceContext<WhispemJob> context) {
-        var pods =
-                InformerEventSourceConfiguration.from(Pod.class, WhispemJob.class)
-                        .withName("job-pods")
-                        .withLabelSelector(
-                                LABEL_NAME
-                                        + "="
-                                        + APP_WHISPEM_JOB
-                                        + ","
-                                        + LABEL_MANAGED_BY
-                                        + "="
-                                        + OPERATOR_NAME)
-                        .withSecondaryToPrimaryMapper(
-                                pod ->
-                                        Set.of(
-                                                new ResourceID(
-                                                        pod.getMetadata()
-                                                                .getLabels()
-                                                                .get(LABEL_INSTANCE),
-                                                        pod.getMetadata().getNamespace())))
-                        .build();
-        return List.of(new InformerEventSource<>(pods, context));
+        return List.of(
+                OwnedPodsEventSource.create(
+                        "job-pods", APP_WHISPEM_JOB, WhispemJob.class, context));
     }
 
     @Override
