@@ -201,6 +201,7 @@ public final class RatisReplicator implements Replicator {
                 p, SizeInBytes.valueOf(config.logWriteBufferKib() + "KB"));
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, false);
         RaftServerConfigKeys.Write.setElementLimit(p, 16384);
+        RatisTransport.configure(p, config);
         return p;
     }
 
