@@ -307,6 +307,7 @@ public final class RatisReplicator implements Replicator {
 
     private synchronized RaftClient client(int group) {
         if (clients[group] == null) {
+            RatisTransport.configureClient(clientProperties, config);
             RaftClientConfigKeys.Rpc.setRequestTimeout(
                     clientProperties,
                     TimeDuration.valueOf(3, java.util.concurrent.TimeUnit.SECONDS));
