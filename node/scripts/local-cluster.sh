@@ -1,87 +1,137 @@
 #!/usr/bin/env bash
-# Runs a replicated MiniKV cluster on loopback as separate JVMs.
+# Runs a MiniKV cluster on loopback as separate JVMs: coordinators and volume servers.
 #
-#   node/scripts/local-cluster.sh start|stop|status [nodes (default 3)]
+#   node/scripts/local-cluster.sh start [coordinators (default 3)] [volumes (default 3)]
+#   node/scripts/local-cluster.sh add-volume <i>      start volume server v<i> (it joins, shards rebalance)
+#   node/scripts/local-cluster.sh drain-volume <i>    drain v<i>, wait until it holds nothing, remove it, stop it
+#   node/scripts/local-cluster.sh status | stop
 #
-# Every node hosts a replica of every shard group (RF = number of nodes) and any node accepts any
-# request. Node i listens for HTTP on 8080+i and for Raft on 9870+i; its data and log live in
-# $MINIKV_CLUSTER_DIR/n<i> (default ./local-cluster, relative to where you stand).
+# Coordinator c<i>: HTTP 8080+i, Raft 9870+i. Volume server v<i>: HTTP 8090+i, Raft 9880+i.
+# c1 creates the metadata group; c2… register with it and are added one membership change at a
+# time, as the operator does. Volume servers report to the coordinators, which place the shard
+# groups on them (RF = min(3, volumes) unless MINIKV_REPLICATION_FACTOR is set). Any node accepts
+# any request. Data and logs: $MINIKV_CLUSTER_DIR/<name> (default ./local-cluster).
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 jar="$repo_root/node/target/quarkus-app/quarkus-run.jar"
 dir="${MINIKV_CLUSTER_DIR:-$PWD/local-cluster}"
 command="${1:-status}"
-nodes="${2:-3}"
 java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+coordinator_list="127.0.0.1:8081,127.0.0.1:8082,127.0.0.1:8083,127.0.0.1:8084,127.0.0.1:8085"
 
-peers() {
-    local list=""
-    for i in $(seq 1 "$nodes"); do
-        list+="${list:+,}n$i=127.0.0.1:$((9870 + i))"
+launch() { # name role http-port raft-port
+    local name="$1" role="$2" http="$3" raft="$4" home="$dir/$1"
+    mkdir -p "$home"
+    if [[ -f "$home/pid" ]] && kill -0 "$(cat "$home/pid")" 2>/dev/null; then
+        echo "$name already running (pid $(cat "$home/pid"))"
+        return
+    fi
+    "$java_bin" --enable-native-access=ALL-UNNAMED ${JAVA_OPTS:--Xmx384m} \
+        -Dquarkus.http.port="$http" -Dquarkus.http.host=127.0.0.1 \
+        -Dminikv.data-dir="$home" -Dminikv.role="$role" \
+        -Dminikv.raft.node-id="$name" -Dminikv.raft.port="$raft" \
+        -Dminikv.cluster.coordinators="$coordinator_list" \
+        -Dminikv.cluster.bootstrap-coordinator=c1 \
+        -Dminikv.cluster.replication-factor="${MINIKV_REPLICATION_FACTOR:-$rf}" \
+        -jar "$jar" >>"$home/node.log" 2>&1 &
+    echo $! >"$home/pid"
+    echo "$name ($role) started: http://127.0.0.1:$http (pid $!, log $home/node.log)"
+}
+
+wait_http() { # url expected-substring seconds
+    for _ in $(seq 1 $(($3 * 5))); do
+        if curl -fs "$1" 2>/dev/null | grep -q "$2"; then return 0; fi
+        sleep 0.2
     done
-    echo "$list"
+    echo "timed out waiting for $1 to show $2" >&2
+    return 1
 }
 
 start() {
+    local coordinators="${1:-3}" volumes="${2:-3}"
+    rf=$((volumes < 3 ? 1 : 3))
     if [[ ! -f "$jar" ]]; then
         (cd "$repo_root" && ./mvnw -q -pl node -am package -DskipTests)
     fi
-    local all
-    all="$(peers)"
-    for i in $(seq 1 "$nodes"); do
-        local home="$dir/n$i"
-        mkdir -p "$home"
-        if [[ -f "$home/pid" ]] && kill -0 "$(cat "$home/pid")" 2>/dev/null; then
-            echo "n$i already running (pid $(cat "$home/pid"))"
-            continue
-        fi
-        "$java_bin" --enable-native-access=ALL-UNNAMED ${JAVA_OPTS:-} \
-            -Dquarkus.http.port=$((8080 + i)) -Dquarkus.http.host=127.0.0.1 \
-            -Dminikv.data-dir="$home" -Dminikv.role=volume \
-            -Dminikv.replication.engine=ratis \
-            -Dminikv.raft.node-id="n$i" -Dminikv.raft.port=$((9870 + i)) \
-            -Dminikv.raft.peers="$all" \
-            -jar "$jar" >>"$home/node.log" 2>&1 &
-        echo $! >"$home/pid"
-        echo "n$i started: http://127.0.0.1:$((8080 + i)) (pid $!, log $home/node.log)"
+    launch c1 coordinator 8081 9871
+    wait_http http://127.0.0.1:8081/q/health/ready UP 60
+    for i in $(seq 2 "$coordinators"); do launch "c$i" coordinator $((8080 + i)) $((9870 + i)); done
+    for i in $(seq 1 "$volumes"); do launch "v$i" volume $((8090 + i)) $((9880 + i)); done
+    for i in $(seq 2 "$coordinators"); do
+        # A coordinator registers itself first; adding it is one membership change at a time.
+        local added=no
+        for _ in $(seq 1 150); do
+            if curl -fs -X PUT "http://127.0.0.1:8081/v1/admin/coordinators/c$i" >/dev/null 2>&1; then
+                added=yes
+                break
+            fi
+            sleep 0.4
+        done
+        [[ "$added" == yes ]] || { echo "c$i could not be added; see $dir/c$i/node.log" >&2; exit 1; }
+        echo "c$i added to the metadata group"
     done
+    wait_http http://127.0.0.1:8081/v1/admin/cluster '"underReplicatedShards":0' 120
+    echo "cluster ready: any of http://127.0.0.1:8081… (coordinators) or :8091… (volume servers)"
+}
+
+add_volume() {
+    rf=3
+    launch "v$1" volume $((8090 + $1)) $((9880 + $1))
+}
+
+drain_volume() {
+    local i="$1"
+    for _ in $(seq 1 600); do
+        local answer
+        answer="$(curl -fs -X POST "http://127.0.0.1:8081/v1/admin/volumes/v$i/drain" || true)"
+        if [[ "$answer" == *'"drained":true'* ]]; then break; fi
+        sleep 1
+    done
+    curl -fs -X DELETE "http://127.0.0.1:8081/v1/admin/volumes/v$i" >/dev/null
+    stop_one "v$i"
+    echo "v$i drained, removed and stopped"
+}
+
+stop_one() {
+    local home="$dir/$1"
+    if [[ -f "$home/pid" ]] && kill -0 "$(cat "$home/pid")" 2>/dev/null; then
+        local pid
+        pid="$(cat "$home/pid")"
+        kill "$pid"
+        for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    fi
+    rm -f "$home/pid"
 }
 
 stop() {
-    for i in $(seq 1 "$nodes"); do
-        local home="$dir/n$i"
-        if [[ -f "$home/pid" ]] && kill -0 "$(cat "$home/pid")" 2>/dev/null; then
-            kill "$(cat "$home/pid")"
-            echo "n$i stopping (pid $(cat "$home/pid"))"
-        fi
+    for home in "$dir"/v* "$dir"/c*; do
+        [[ -d "$home" ]] && stop_one "$(basename "$home")"
     done
-    for i in $(seq 1 "$nodes"); do
-        local home="$dir/n$i"
-        if [[ -f "$home/pid" ]]; then
-            local pid
-            pid="$(cat "$home/pid")"
-            for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-            rm -f "$home/pid"
-        fi
-    done
+    echo "stopped"
 }
 
 status() {
-    for i in $(seq 1 "$nodes"); do
-        local home="$dir/n$i" state="stopped" ready=""
+    for home in "$dir"/c* "$dir"/v*; do
+        [[ -d "$home" ]] || continue
+        local name port state="stopped" ready=""
+        name="$(basename "$home")"
+        if [[ "$name" == c* ]]; then port=$((8080 + ${name:1})); else port=$((8090 + ${name:1})); fi
         if [[ -f "$home/pid" ]] && kill -0 "$(cat "$home/pid")" 2>/dev/null; then
             state="running (pid $(cat "$home/pid"))"
-            ready="$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$((8080 + i))/q/health/ready" || true)"
+            ready="$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/q/health/ready" || true)"
             ready=" ready=$([[ "$ready" == 200 ]] && echo yes || echo no)"
         fi
-        echo "n$i http://127.0.0.1:$((8080 + i)) $state$ready"
+        echo "$name http://127.0.0.1:$port $state$ready"
     done
+    curl -fs http://127.0.0.1:8081/v1/admin/cluster 2>/dev/null && echo || true
 }
 
 case "$command" in
-    start) start ;;
+    start) start "${2:-3}" "${3:-3}" ;;
+    add-volume) add_volume "${2:?volume number}" ;;
+    drain-volume) drain_volume "${2:?volume number}" ;;
     stop) stop ;;
     status) status ;;
-    *) echo "usage: $0 start|stop|status [nodes]" >&2; exit 2 ;;
+    *) echo "usage: $0 start [coordinators] [volumes] | add-volume N | drain-volume N | status | stop" >&2; exit 2 ;;
 esac

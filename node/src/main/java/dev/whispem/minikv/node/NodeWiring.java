@@ -1,5 +1,13 @@
 package dev.whispem.minikv.node;
 
+import dev.whispem.minikv.node.cluster.ClusterAdmin;
+import dev.whispem.minikv.node.cluster.ClusterHttp;
+import dev.whispem.minikv.node.cluster.ClusterRuntime;
+import dev.whispem.minikv.node.cluster.ClusterSettings;
+import dev.whispem.minikv.node.cluster.CoordinatorService;
+import dev.whispem.minikv.node.cluster.MetadataGroup;
+import dev.whispem.minikv.node.cluster.NodeRole;
+import dev.whispem.minikv.node.cluster.VolumeAgent;
 import dev.whispem.minikv.node.replication.CommitObserver;
 import dev.whispem.minikv.node.replication.LocalReplicator;
 import dev.whispem.minikv.node.replication.RaftConfig;
@@ -20,7 +28,10 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 /** The composition root: builds storage, replication and routing for the configured role. */
@@ -29,15 +40,100 @@ public class NodeWiring {
     private static final Logger LOG = Logger.getLogger(NodeWiring.class);
 
     /** Opens storage and replication when the process starts, not on the first request. */
-    void eager(@Observes StartupEvent event, KvRouter router) {
+    void eager(@Observes StartupEvent event, KvRouter router, ClusterRuntime cluster) {
         LOG.debugf("routing %d groups", router.layout().groups());
+    }
+
+    /** Whether this node is part of a coordinator/volume cluster (not standalone, not static). */
+    static boolean clusterMode(NodeConfig node, RaftConfig raft) {
+        return node.role() != NodeRole.STANDALONE && raft.peers().isEmpty();
+    }
+
+    @Produces
+    @Singleton
+    MetadataGroup metadataGroup() {
+        return new MetadataGroup();
+    }
+
+    @Produces
+    @Singleton
+    ClusterHttp clusterHttp() {
+        return new ClusterHttp();
+    }
+
+    @Produces
+    @Singleton
+    ClusterRuntime cluster(
+            NodeConfig node,
+            RaftConfig raft,
+            ReplicationConfig replication,
+            ClusterSettings settings,
+            Replicator replicator,
+            MetadataGroup metadata,
+            ClusterHttp http) {
+        List<String> coordinators = settings.coordinators().orElse(List.of());
+        if (!clusterMode(node, raft)) {
+            return new ClusterRuntime(
+                    null, null, new ClusterAdmin(null, List.of(), raft.nodeId(), http));
+        }
+        RatisReplicator ratis = (RatisReplicator) replicator;
+        String selfHttp =
+                settings.advertiseHttp()
+                        .orElse(
+                                raft.host()
+                                        + ":"
+                                        + ConfigProvider.getConfig()
+                                                .getValue("quarkus.http.port", Integer.class));
+        if (node.role() == NodeRole.COORDINATOR) {
+            String b = settings.bootstrapCoordinator().orElse(raft.nodeId());
+            boolean bootstrap = b.equals(raft.nodeId()) || b.split("\\.")[0].equals(raft.nodeId());
+            try {
+                metadata.attach(ratis.server(), ratis.self(), bootstrap);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot start the metadata group", e);
+            }
+            CoordinatorService c =
+                    new CoordinatorService(
+                            metadata,
+                            ratis,
+                            settings,
+                            replication.groups(),
+                            selfHttp,
+                            http,
+                            System::currentTimeMillis);
+            c.start();
+            return new ClusterRuntime(c, null, new ClusterAdmin(c, coordinators, null, http));
+        }
+        if (coordinators.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "a volume server needs minikv.cluster.coordinators (MINIKV_COORDINATORS_SERVICE)"
+                            + " or static minikv.raft.peers");
+        }
+        VolumeAgent agent = new VolumeAgent(ratis, settings, coordinators, selfHttp, http);
+        agent.start();
+        return new ClusterRuntime(null, agent, new ClusterAdmin(null, coordinators, null, http));
+    }
+
+    void closeCluster(@Disposes ClusterRuntime cluster) {
+        cluster.close();
+    }
+
+    @Produces
+    @Singleton
+    ClusterAdmin clusterAdmin(ClusterRuntime cluster) {
+        return cluster.admin();
     }
 
     @Produces
     @Singleton
     KvStore store(NodeConfig node, StorageConfig storage, MeterRegistry registry) {
+        // A coordinator holds no shard data; its store stays empty.
+        StorageConfig.Backend backend =
+                node.role() == NodeRole.COORDINATOR
+                        ? StorageConfig.Backend.MEMORY
+                        : storage.backend();
         KvStore store =
-                switch (storage.backend()) {
+                switch (backend) {
                     case MEMORY -> new InMemoryKvStore();
                     case ROCKSDB -> {
                         var dir = node.dataDir().toAbsolutePath().resolve("rocksdb");
@@ -69,6 +165,7 @@ public class NodeWiring {
             ReplicationConfig replication,
             RaftConfig raft,
             KvStore store,
+            MetadataGroup metadata,
             MeterRegistry registry) {
         Timer commit =
                 Timer.builder("minikv.commit")
@@ -89,6 +186,16 @@ public class NodeWiring {
                     commit.record(nanos, TimeUnit.NANOSECONDS);
                     batchSize.record(commands);
                 };
+        if (clusterMode(node, raft)) {
+            return new RatisReplicator(
+                    store,
+                    replication.groups(),
+                    node.dataDir().toAbsolutePath().resolve("raft"),
+                    raft,
+                    observer,
+                    false,
+                    node.role() == NodeRole.COORDINATOR ? metadata::stateMachineFor : gid -> null);
+        }
         return switch (replication.engine()) {
             case LOCAL ->
                     new LocalReplicator(store, replication.groups(), replication.sync(), observer);

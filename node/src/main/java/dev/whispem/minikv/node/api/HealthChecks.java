@@ -1,5 +1,6 @@
 package dev.whispem.minikv.node.api;
 
+import dev.whispem.minikv.node.cluster.ClusterRuntime;
 import dev.whispem.minikv.node.replication.Replicator;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -10,19 +11,26 @@ import org.eclipse.microprofile.health.Readiness;
 /** {@code /q/health/live} and {@code /q/health/ready}. */
 public class HealthChecks {
 
-    /** Ready = every local replication group has a leader and has caught up. */
+    /**
+     * Ready = joined (a coordinator is a voting member, a volume server is known to the
+     * coordinators) and every local replication group has a leader and has caught up.
+     */
     @Readiness
     @ApplicationScoped
     public static class Ready implements HealthCheck {
         private final Replicator replicator;
+        private final ClusterRuntime cluster;
 
-        public Ready(Replicator replicator) {
+        public Ready(Replicator replicator, ClusterRuntime cluster) {
             this.replicator = replicator;
+            this.cluster = cluster;
         }
 
         @Override
         public HealthCheckResponse call() {
-            return HealthCheckResponse.named("replication").status(replicator.isReady()).build();
+            return HealthCheckResponse.named("replication")
+                    .status(cluster.ready(replicator))
+                    .build();
         }
     }
 

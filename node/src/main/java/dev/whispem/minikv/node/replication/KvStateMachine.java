@@ -63,12 +63,26 @@ final class KvStateMachine extends BaseStateMachine {
     /** The read barrier: after ReadIndex, answers the group's revision. */
     @Override
     public CompletableFuture<Message> query(Message request) {
-        return CompletableFuture.completedFuture(revisionMessage());
+        return CompletableFuture.completedFuture(answer(request));
     }
 
     @Override
     public CompletableFuture<Message> queryStale(Message request, long minIndex) {
-        return CompletableFuture.completedFuture(revisionMessage());
+        return CompletableFuture.completedFuture(answer(request));
+    }
+
+    /** The empty query is the read barrier; others are {@link ReadQuery} reads. */
+    private Message answer(Message request) {
+        if (request.getContent().isEmpty()) {
+            return revisionMessage();
+        }
+        return Message.valueOf(
+                ByteString.copyFrom(
+                        ReadQuery.answer(
+                                request.getContent().toByteArray(),
+                                core.group(),
+                                core.revision(),
+                                core.store())));
     }
 
     private Message revisionMessage() {

@@ -113,6 +113,13 @@ public final class LocalReplicator implements Replicator {
     }
 
     @Override
+    public CompletableFuture<byte[]> query(int group, byte[] query) {
+        GroupStateMachine sm = groups[group];
+        return CompletableFuture.completedFuture(
+                ReadQuery.answer(query, group, sm.revision(), sm.store()));
+    }
+
+    @Override
     public GroupStateMachine stateMachine(int group) {
         return groups[group];
     }

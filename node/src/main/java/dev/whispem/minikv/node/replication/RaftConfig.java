@@ -17,6 +17,9 @@ public interface RaftConfig {
     @WithDefault("127.0.0.1")
     String host();
 
+    /** Address the Raft port binds to, when not {@link #host()} (e.g. {@code 0.0.0.0} in a pod). */
+    Optional<String> bindHost();
+
     /** Raft (gRPC) port; 0 picks a free port, which only a single-member group can use. */
     @WithDefault("0")
     int port();

@@ -55,13 +55,21 @@ public final class RatisReplicator implements Replicator {
     private final ClientId clientId = ClientId.randomId();
     private final AtomicLong callIds = new AtomicLong();
     private final RaftGroupId[] groupIds;
+    private final KvStore store;
     private final GroupStateMachine[] cores;
     private final GroupProposer[] proposers;
     private final ReadBarrier[] barriers;
     private final long[] committedAtStart;
     private final RaftConfig config;
     private final CommitObserver observer;
+
+    /** Static peers of every group (static-peer clusters), or just this node (dynamic). */
     private final List<RaftPeer> peers;
+
+    /** Members of each group as last known: from the static list or from the shard map. */
+    private final List<RaftPeer>[] groupPeers;
+
+    private final RaftPeer self;
     private final RaftProperties clientProperties = new RaftProperties();
     private final RaftClient[] clients;
 
@@ -77,12 +85,34 @@ public final class RatisReplicator implements Replicator {
     /** Bound on one proposal or read barrier; past it the outcome is unknown to the client. */
     private static final long REQUEST_TIMEOUT_SECONDS = 15;
 
+    /** A replicator hosting every group with the static peers of {@code config}. */
     public RatisReplicator(
             KvStore store,
             int groupCount,
             Path raftDir,
             RaftConfig config,
             CommitObserver observer) {
+        this(store, groupCount, raftDir, config, observer, true, gid -> null);
+    }
+
+    /**
+     * @param hostAll host every group with the static peers of {@code config}; when false, groups
+     *     are hosted and dropped at run time ({@link #host}, {@link #unhost}) as the shard map says
+     * @param extraGroups state machines of other groups on this server (the metadata group); null
+     *     for an unknown group id
+     */
+    @SuppressWarnings("unchecked")
+    public RatisReplicator(
+            KvStore store,
+            int groupCount,
+            Path raftDir,
+            RaftConfig config,
+            CommitObserver observer,
+            boolean hostAll,
+            java.util.function.Function<RaftGroupId, org.apache.ratis.statemachine.StateMachine>
+                    extraGroups) {
+        this.store = store;
+        this.groupPeers = new List[groupCount];
         this.config = config;
         this.observer = observer;
         this.groupIds = new RaftGroupId[groupCount];
@@ -99,34 +129,65 @@ public final class RatisReplicator implements Replicator {
             proposers[g] = new GroupProposer(g);
             barriers[g] = new ReadBarrier(g);
         }
-        RaftPeerId self = RaftPeerId.valueOf(config.nodeId());
-        this.peers = peers(config, self);
+        RaftPeerId selfId = RaftPeerId.valueOf(config.nodeId());
+        this.peers = peers(config, selfId);
+        this.self =
+                peers.stream()
+                        .filter(p -> p.getId().equals(selfId))
+                        .findFirst()
+                        .orElseThrow(
+                                () ->
+                                        new IllegalArgumentException(
+                                                "minikv.raft.peers must list this node ("
+                                                        + selfId
+                                                        + ")"));
+        for (int g = 0; g < groupCount; g++) {
+            groupPeers[g] = hostAll ? peers : List.of();
+        }
         RaftProperties props = properties(raftDir, config);
         try {
             server =
                     RaftServer.newBuilder()
-                            .setServerId(self)
+                            .setServerId(selfId)
                             .setProperties(props)
                             .setOption(RaftStorage.StartupOption.RECOVER)
                             .setStateMachineRegistry(
                                     gid -> {
                                         Integer g = indexOf.get(gid);
-                                        if (g == null) {
+                                        if (g != null) {
+                                            return new KvStateMachine(cores[g]);
+                                        }
+                                        var extra = extraGroups.apply(gid);
+                                        if (extra == null) {
                                             throw new IllegalStateException("unknown group " + gid);
                                         }
-                                        return new KvStateMachine(cores[g]);
+                                        return extra;
                                     })
                             .build();
             server.start();
             List<RaftGroupId> existing = new ArrayList<>();
             server.getGroupIds().forEach(existing::add);
             for (int g = 0; g < groupCount; g++) {
+                if (!hostAll) {
+                    if (existing.contains(groupIds[g])) {
+                        groupPeers[g] =
+                                List.copyOf(
+                                        server.getDivision(groupIds[g])
+                                                .getRaftConf()
+                                                .getCurrentPeers());
+                        committedAtStart[g] =
+                                server.getDivision(groupIds[g])
+                                        .getRaftLog()
+                                        .getLastCommittedIndex();
+                    }
+                    continue;
+                }
                 if (!existing.contains(groupIds[g])) {
                     RaftClientReply reply =
                             server.groupManagement(
                                     GroupManagementRequest.newAdd(
                                             clientId,
-                                            self,
+                                            selfId,
                                             callIds.incrementAndGet(),
                                             RaftGroup.valueOf(groupIds[g], peers)));
                     if (!reply.isSuccess()) {
@@ -137,14 +198,14 @@ public final class RatisReplicator implements Replicator {
                         server.getDivision(groupIds[g]).getRaftLog().getLastCommittedIndex();
             }
             LOG.infof(
-                    "Ratis server %s on %s hosts %d shard groups with peers %s",
-                    self, server.getServerRpc().getInetSocketAddress(), groupCount, peers);
+                    "Ratis server %s on %s hosts %d shard groups",
+                    selfId, server.getServerRpc().getInetSocketAddress(), hostedGroups().size());
         } catch (IOException e) {
             throw new IllegalStateException("cannot start Ratis", e);
         }
     }
 
-    static RaftGroupId groupId(int group) {
+    public static RaftGroupId groupId(int group) {
         return RaftGroupId.valueOf(
                 UUID.nameUUIDFromBytes(
                         ("minikv-shard-group-" + group).getBytes(StandardCharsets.UTF_8)));
@@ -177,7 +238,7 @@ public final class RatisReplicator implements Replicator {
         RaftProperties p = new RaftProperties();
         RaftServerConfigKeys.setStorageDir(p, List.of(raftDir.toFile()));
         GrpcConfigKeys.Server.setPort(p, config.port());
-        GrpcConfigKeys.Server.setHost(p, config.host());
+        GrpcConfigKeys.Server.setHost(p, config.bindHost().orElse(config.host()));
         RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
         RaftServerConfigKeys.Rpc.setTimeoutMin(
                 p,
@@ -200,6 +261,10 @@ public final class RatisReplicator implements Replicator {
         RaftServerConfigKeys.Log.Appender.setBufferByteLimit(
                 p, SizeInBytes.valueOf(config.logWriteBufferKib() + "KB"));
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, false);
+        // A new member replays the whole log before a membership change commits; on a busy
+        // machine that takes longer than the default (the election timeout).
+        RaftServerConfigKeys.setStagingTimeout(
+                p, TimeDuration.valueOf(60, java.util.concurrent.TimeUnit.SECONDS));
         RaftServerConfigKeys.Write.setElementLimit(p, 16384);
         RatisTransport.configure(p, config);
         return p;
@@ -212,6 +277,10 @@ public final class RatisReplicator implements Replicator {
 
     @Override
     public CompletableFuture<Long> readBarrier(int group, boolean linearizable) {
+        if (!hosts(group)) {
+            return CompletableFuture.failedFuture(
+                    new IllegalStateException("group " + group + " is not hosted here"));
+        }
         if (!linearizable) {
             return CompletableFuture.completedFuture(cores[group].revision());
         }
@@ -226,7 +295,7 @@ public final class RatisReplicator implements Replicator {
     @Override
     public boolean isReady() {
         try {
-            for (int g = 0; g < groupIds.length; g++) {
+            for (int g : hostedGroups()) {
                 DivisionInfo info = server.getDivision(groupIds[g]).getInfo();
                 if (info.getLeaderId() == null) {
                     return false;
@@ -252,7 +321,7 @@ public final class RatisReplicator implements Replicator {
     @Override
     public List<GroupStatus> groupStatus() {
         List<GroupStatus> out = new ArrayList<>();
-        for (int g = 0; g < groupIds.length; g++) {
+        for (int g : hostedGroups()) {
             try {
                 var d = server.getDivision(groupIds[g]);
                 DivisionInfo info = d.getInfo();
@@ -314,7 +383,7 @@ public final class RatisReplicator implements Replicator {
             clients[group] =
                     RaftClient.newBuilder()
                             .setProperties(clientProperties)
-                            .setRaftGroup(RaftGroup.valueOf(groupIds[group], peers))
+                            .setRaftGroup(RaftGroup.valueOf(groupIds[group], groupPeers[group]))
                             .setRetryPolicy(
                                     RetryPolicies.retryUpToMaximumCountWithFixedSleep(
                                             40,
@@ -342,6 +411,16 @@ public final class RatisReplicator implements Replicator {
         } catch (IOException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /**
+     * A log entry that changes nothing. A new member whose catch-up was interrupted can sit with
+     * the whole log but an unknown match index until the leader sends it another entry (heartbeats
+     * do not count), so a membership change waiting for it needs the log to move.
+     */
+    public static byte[] noOpEntry() {
+        return CommandCodec.encodeAll(
+                List.of(new Command.Proposal(0, new Command.Batch(List.of(), false))));
     }
 
     private static RuntimeException replyFailure(RaftClientReply reply) {
@@ -511,7 +590,7 @@ public final class RatisReplicator implements Replicator {
         String target = newLeader;
         if (target == null) {
             target =
-                    peers.stream()
+                    groupPeers[group].stream()
                             .map(p -> p.getId().toString())
                             .filter(id -> !id.equals(server.getId().toString()))
                             .findFirst()
@@ -539,18 +618,149 @@ public final class RatisReplicator implements Replicator {
         return groupIds.length;
     }
 
+    /** The Raft server, shared with the metadata group on coordinators. */
+    public RaftServer server() {
+        return server;
+    }
+
+    /** This node as a Raft peer (id and advertised address). */
+    public RaftPeer self() {
+        return self;
+    }
+
+    @Override
+    public boolean hosts(int group) {
+        try {
+            server.getDivision(groupIds[group]);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The groups with a replica on this node, in group order. */
+    public List<Integer> hostedGroups() {
+        List<Integer> out = new ArrayList<>();
+        for (int g = 0; g < groupIds.length; g++) {
+            if (hosts(g)) {
+                out.add(g);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Starts a replica of {@code group}. A replica of a new group starts with its full membership
+     * {@code members}; one joining an existing group ({@code joining}) starts with an empty
+     * configuration, so it never campaigns, and waits for the leader to add it and send it the log.
+     * Its storage for the group's shards is empty: {@link #unhost} left it so.
+     */
+    public synchronized void host(int group, List<RaftPeer> members, boolean joining)
+            throws IOException {
+        if (hosts(group)) {
+            return;
+        }
+        cores[group] = new GroupStateMachine(group, store);
+        groupPeers[group] = List.copyOf(members);
+        closeClient(group);
+        RaftClientReply reply =
+                server.groupManagement(
+                        GroupManagementRequest.newAdd(
+                                clientId,
+                                server.getId(),
+                                callIds.incrementAndGet(),
+                                joining
+                                        ? RaftGroup.valueOf(groupIds[group])
+                                        : RaftGroup.valueOf(groupIds[group], members)));
+        if (!reply.isSuccess()) {
+            throw new IOException("cannot host group " + group + ": " + reply);
+        }
+        LOG.infof("hosting group %d (%s) with %s", group, joining ? "joining" : "new", members);
+    }
+
+    /**
+     * Drops this node's replica of {@code group} once it is no longer a member: the Raft log and
+     * the group's shards in storage are deleted, so hosting it again later starts from nothing.
+     */
+    public synchronized void unhost(int group) throws IOException {
+        if (!hosts(group)) {
+            return;
+        }
+        RaftClientReply reply =
+                server.groupManagement(
+                        GroupManagementRequest.newRemove(
+                                clientId,
+                                server.getId(),
+                                callIds.incrementAndGet(),
+                                groupIds[group],
+                                true,
+                                false));
+        if (!reply.isSuccess()) {
+            throw new IOException("cannot drop group " + group + ": " + reply);
+        }
+        int[] shards = new int[256 / groupIds.length];
+        for (int i = 0; i < shards.length; i++) {
+            shards[i] = group + i * groupIds.length;
+        }
+        store.deleteShards(
+                shards,
+                List.of(
+                        GroupStateMachine.revisionCounter(group),
+                        GroupStateMachine.appliedCounter(group)));
+        cores[group] = new GroupStateMachine(group, store);
+        LOG.infof("dropped group %d", group);
+    }
+
+    /** Records where a group's members are, for forwarding to groups this node does not host. */
+    public synchronized void setPeers(int group, List<RaftPeer> members) {
+        if (!members.equals(groupPeers[group])) {
+            groupPeers[group] = List.copyOf(members);
+            closeClient(group);
+        }
+    }
+
+    private synchronized void closeClient(int group) {
+        if (clients[group] != null) {
+            try {
+                clients[group].close();
+            } catch (IOException e) {
+                LOG.debug("closing Ratis client", e);
+            }
+            clients[group] = null;
+        }
+    }
+
+    @Override
+    public CompletableFuture<byte[]> query(int group, byte[] query) {
+        CompletableFuture<RaftClientReply> reply =
+                hosts(group)
+                        ? send(group, query, RaftClientRequest.readRequestType())
+                        : client(group)
+                                .async()
+                                .sendReadOnly(Message.valueOf(ByteString.copyFrom(query)));
+        return reply.orTimeout(REQUEST_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)
+                .thenApplyAsync(
+                        r -> {
+                            if (!r.isSuccess()) {
+                                throw replyFailure(r);
+                            }
+                            return r.getMessage().getContent().toByteArray();
+                        },
+                        callbacks);
+    }
+
     public String nodeId() {
         return server.getId().toString();
     }
 
     @Override
     public void close() {
-        if (peers.size() > 1) {
+        {
             // Graceful shutdown: hand over the groups this node leads, so clients see no election
             // timeout.
             List<CompletableFuture<Boolean>> transfers = new ArrayList<>();
-            for (int g = 0; g < groupIds.length; g++) {
-                if (isLeader(g)) {
+            for (int g : hostedGroups()) {
+                if (groupPeers[g].size() > 1 && isLeader(g)) {
                     transfers.add(transferLeadership(g, null).exceptionally(e -> false));
                 }
             }

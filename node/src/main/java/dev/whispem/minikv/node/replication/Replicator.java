@@ -21,6 +21,17 @@ public interface Replicator extends AutoCloseable {
     /** The state machine of a locally hosted group, to read its storage after a barrier. */
     GroupStateMachine stateMachine(int group);
 
+    /** Whether this node holds a replica of {@code group}. */
+    default boolean hosts(int group) {
+        return true;
+    }
+
+    /**
+     * Runs a {@link ReadQuery} (encoded) linearizably on {@code group}, which need not be hosted
+     * here; completes with the encoded answer.
+     */
+    CompletableFuture<byte[]> query(int group, byte[] query);
+
     /** Whether every local group has a leader and has applied what it knows to be committed. */
     boolean isReady();
 

@@ -1,11 +1,12 @@
 package dev.whispem.minikv.node.routing;
 
 import dev.whispem.minikv.node.replication.Command;
-import dev.whispem.minikv.node.replication.GroupStateMachine;
 import dev.whispem.minikv.node.replication.Outcome;
 import dev.whispem.minikv.node.replication.Precondition;
+import dev.whispem.minikv.node.replication.ReadQuery;
 import dev.whispem.minikv.node.replication.Replicator;
 import dev.whispem.minikv.node.storage.DataKey;
+import dev.whispem.minikv.node.storage.GroupScan;
 import dev.whispem.minikv.node.storage.KvStore;
 import dev.whispem.minikv.node.storage.StoredValue;
 import java.util.ArrayList;
@@ -14,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 
@@ -61,6 +61,17 @@ public final class KvRouter {
     public CompletableFuture<ReadResult> get(String tenant, byte[] key, Consistency consistency) {
         DataKey dk = locate(tenant, key);
         int group = groupOf(dk);
+        if (!replicator.hosts(group)) {
+            return replicator
+                    .query(group, ReadQuery.encode(new ReadQuery.Get(dk)))
+                    .thenApply(
+                            bytes -> {
+                                ReadQuery.Value v = ReadQuery.decodeValue(bytes);
+                                long now = clock.getAsLong();
+                                return new ReadResult(
+                                        v.value().filter(sv -> !sv.isExpiredAt(now)), v.revision());
+                            });
+        }
         return replicator
                 .readBarrier(group, consistency == Consistency.LINEARIZABLE)
                 .thenApply(
@@ -124,67 +135,74 @@ public final class KvRouter {
         return new Command.Put(dk, value, expires, pre);
     }
 
-    /** Lists keys in order across all shards. */
+    /**
+     * Lists keys in order across all shards: each group lists its own shards (locally after its
+     * read barrier, or through Raft on a group hosted elsewhere), and the groups' sorted pages are
+     * merged.
+     */
     public CompletableFuture<ListPage> list(ListRequest req) {
-        List<CompletableFuture<Long>> barriers = new ArrayList<>();
-        for (int g = 0; g < layout.groups(); g++) {
-            barriers.add(replicator.readBarrier(g, req.consistency() == Consistency.LINEARIZABLE));
-        }
-        return CompletableFuture.allOf(barriers.toArray(CompletableFuture[]::new))
-                .thenApply(v -> listLocal(req));
-    }
-
-    private ListPage listLocal(ListRequest req) {
         byte[] lower = max(req.prefix(), req.start());
         if (req.after() != null) {
             lower = max(lower, successor(req.after()));
         }
         byte[] upper = minUpper(prefixEnd(req.prefix()), req.end());
         if (upper != null && Arrays.compareUnsigned(lower, upper) >= 0) {
-            return new ListPage(List.of(), null);
+            return CompletableFuture.completedFuture(new ListPage(List.of(), null));
         }
         long now = clock.getAsLong();
-        List<KvStore.Scan> scans = new ArrayList<>();
-        try {
-            PriorityQueue<Head> heads =
-                    new PriorityQueue<>((a, b) -> Arrays.compareUnsigned(a.key(), b.key()));
-            for (int shard = 0; shard < ShardHasher.SHARDS; shard++) {
-                GroupStateMachine sm = replicator.stateMachine(layout.groupOf(shard));
-                KvStore.Scan scan = sm.store().scan(shard, req.tenant(), lower, upper);
-                scans.add(scan);
-                advance(heads, scan);
-            }
-            List<ListPage.Item> items = new ArrayList<>();
-            while (!heads.isEmpty()) {
-                Head h = heads.poll();
-                advance(heads, h.scan());
-                StoredValue v = h.entry().value();
-                if (v.isExpiredAt(now)) {
-                    continue;
-                }
-                if (items.size() == req.limit()) {
-                    return new ListPage(items, items.get(items.size() - 1).key());
-                }
-                items.add(
-                        new ListPage.Item(
-                                h.key(),
-                                v.version(),
-                                v.expiresAtMillis(),
-                                req.withValues() ? v.value() : null));
-            }
-            return new ListPage(items, null);
-        } finally {
-            scans.forEach(KvStore.Scan::close);
+        int limit = req.limit() + 1; // one more than a page tells whether there is a next page
+        List<CompletableFuture<List<KvStore.Entry>>> parts = new ArrayList<>();
+        for (int g = 0; g < layout.groups(); g++) {
+            parts.add(listGroup(g, req, lower, upper, limit, now));
         }
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
+                .thenApply(
+                        v -> {
+                            List<KvStore.Entry> all = new ArrayList<>();
+                            parts.forEach(p -> all.addAll(p.join()));
+                            all.sort(
+                                    (a, b) -> Arrays.compareUnsigned(a.key().key(), b.key().key()));
+                            return page(all, req);
+                        });
     }
 
-    private record Head(byte[] key, KvStore.Entry entry, KvStore.Scan scan) {}
-
-    private static void advance(PriorityQueue<Head> heads, KvStore.Scan scan) {
-        if (scan.hasNext()) {
-            KvStore.Entry e = scan.next();
-            heads.add(new Head(e.key().key(), e, scan));
+    private CompletableFuture<List<KvStore.Entry>> listGroup(
+            int group, ListRequest req, byte[] lower, byte[] upper, int limit, long now) {
+        if (!replicator.hosts(group)) {
+            var query = new ReadQuery.Scan(layout.groups(), now, limit, req.tenant(), lower, upper);
+            return replicator
+                    .query(group, ReadQuery.encode(query))
+                    .thenApply(bytes -> ReadQuery.decodeEntries(bytes, req.tenant()).entries());
         }
+        return replicator
+                .readBarrier(group, req.consistency() == Consistency.LINEARIZABLE)
+                .thenApply(
+                        revision ->
+                                GroupScan.scan(
+                                        replicator.stateMachine(group).store(),
+                                        layout.shardsOf(group),
+                                        req.tenant(),
+                                        lower,
+                                        upper,
+                                        limit,
+                                        now));
+    }
+
+    private static ListPage page(List<KvStore.Entry> sorted, ListRequest req) {
+        List<ListPage.Item> items = new ArrayList<>();
+        for (KvStore.Entry e : sorted) {
+            if (items.size() == req.limit()) {
+                return new ListPage(items, items.get(items.size() - 1).key());
+            }
+            StoredValue v = e.value();
+            items.add(
+                    new ListPage.Item(
+                            e.key().key(),
+                            v.version(),
+                            v.expiresAtMillis(),
+                            req.withValues() ? v.value() : null));
+        }
+        return new ListPage(items, null);
     }
 
     static byte[] successor(byte[] key) {

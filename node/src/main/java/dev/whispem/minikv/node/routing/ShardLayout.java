@@ -16,4 +16,13 @@ public record ShardLayout(int groups) {
     public int groupOf(int shard) {
         return shard % groups;
     }
+
+    /** The shards of {@code group}, ascending. */
+    public int[] shardsOf(int group) {
+        int[] shards = new int[ShardHasher.SHARDS / groups];
+        for (int i = 0; i < shards.length; i++) {
+            shards[i] = group + i * groups;
+        }
+        return shards;
+    }
 }

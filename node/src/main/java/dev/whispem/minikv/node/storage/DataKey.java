@@ -42,6 +42,18 @@ public record DataKey(int shard, String tenant, byte[] key) {
         return new DataKey(shard, tenant, key).encode();
     }
 
+    /** The first encoded key of {@code shard} (any tenant). */
+    public static byte[] shardStart(int shard) {
+        return new byte[] {DATA_PREFIX, (byte) shard};
+    }
+
+    /** The first encoded key after every key of {@code shard}. */
+    public static byte[] shardEnd(int shard) {
+        return shard == 255
+                ? new byte[] {DATA_PREFIX + 1}
+                : new byte[] {DATA_PREFIX, (byte) (shard + 1)};
+    }
+
     /** The first encoded key after every key of {@code tenant} in {@code shard}. */
     public static byte[] tenantEnd(int shard, String tenant) {
         byte[] start = encode(shard, tenant, new byte[0]);

@@ -34,6 +34,14 @@ public final class InMemoryKvStore implements KvStore {
     }
 
     @Override
+    public synchronized void deleteShards(int[] shards, java.util.List<String> names) {
+        for (int shard : shards) {
+            data.subMap(DataKey.shardStart(shard), DataKey.shardEnd(shard)).clear();
+        }
+        names.forEach(n -> counters.put(n, 0L));
+    }
+
+    @Override
     public long counter(String name) {
         return counters.getOrDefault(name, 0L);
     }

@@ -32,6 +32,12 @@ public interface KvStore extends AutoCloseable {
      */
     Scan scan(int shard, String tenant, byte[] fromInclusive, byte[] toExclusive);
 
+    /**
+     * Deletes every key of {@code shard}, all tenants (the shard's replica moved away), and sets
+     * {@code counters} to 0, atomically and durably.
+     */
+    void deleteShards(int[] shards, java.util.List<String> counters);
+
     /** Human-readable engine statistics for metrics, empty when the engine has none. */
     default java.util.Map<String, Long> statistics() {
         return java.util.Map.of();

@@ -110,6 +110,21 @@ public final class RocksKvStore implements KvStore {
     }
 
     @Override
+    public void deleteShards(int[] shards, java.util.List<String> names) {
+        try (WriteBatch batch = new WriteBatch()) {
+            for (int shard : shards) {
+                batch.deleteRange(DataKey.shardStart(shard), DataKey.shardEnd(shard));
+            }
+            for (String n : names) {
+                batch.put(counterKey(n), longBytes(0));
+            }
+            db.write(syncWrite, batch);
+        } catch (RocksDBException e) {
+            throw new StorageException("delete failed", e);
+        }
+    }
+
+    @Override
     public long counter(String name) {
         try {
             byte[] v = db.get(counterKey(name));

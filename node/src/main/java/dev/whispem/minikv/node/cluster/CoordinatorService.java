@@ -1,0 +1,403 @@
+package dev.whispem.minikv.node.cluster;
+
+import dev.whispem.minikv.node.replication.NotLeaderException;
+import dev.whispem.minikv.node.replication.RatisReplicator;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.TimeDuration;
+import org.jboss.logging.Logger;
+
+/**
+ * What a coordinator does besides voting in the metadata group. On the leader: initialises the map,
+ * admits volume servers from their heartbeats, tracks their liveness, and carries out the {@link
+ * PlacementPlanner}'s moves (start move → membership change of the shard group, which Ratis commits
+ * only once the new replica has caught up → finish move). On every coordinator: keeps the routing
+ * of client requests to shard groups in step with the map.
+ */
+public final class CoordinatorService implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(CoordinatorService.class);
+
+    private final MetadataGroup metadata;
+    private final RatisReplicator replicator;
+    private final ClusterSettings settings;
+    private final int groups;
+    private final ClusterMap.Coordinator self;
+    private final LongSupplier clock;
+    private final PlacementPlanner planner;
+    private final ClusterHttp http;
+    private final ScheduledExecutorService ticker =
+            Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().name("minikv-coordinator").daemon().factory());
+
+    /** Leader-only, in memory: when each volume server last reported, and what it hosts. */
+    private final Map<String, Long> lastSeen = new ConcurrentHashMap<>();
+
+    private final Map<String, List<Integer>> hosted = new ConcurrentHashMap<>();
+    private final Set<Integer> reconfiguring = ConcurrentHashMap.newKeySet();
+
+    /** Membership changes block for as long as a new replica takes to catch up. */
+    private final java.util.concurrent.ExecutorService changes =
+            Executors.newCachedThreadPool(
+                    Thread.ofPlatform().name("minikv-membership-", 0).daemon().factory());
+
+    private volatile long leaderSince = -1;
+
+    public CoordinatorService(
+            MetadataGroup metadata,
+            RatisReplicator replicator,
+            ClusterSettings settings,
+            int groups,
+            String selfHttp,
+            ClusterHttp http,
+            LongSupplier clock) {
+        this.http = http;
+        this.metadata = metadata;
+        this.replicator = replicator;
+        this.settings = settings;
+        this.groups = groups;
+        this.self =
+                new ClusterMap.Coordinator(
+                        replicator.self().getId().toString(),
+                        selfHttp,
+                        replicator.self().getAddress(),
+                        true);
+        this.clock = clock;
+        this.planner = new PlacementPlanner(settings.maxMoves());
+    }
+
+    public void start() {
+        long every = settings.heartbeatInterval().toMillis();
+        ticker.scheduleWithFixedDelay(this::tickSafely, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    public MetadataGroup metadata() {
+        return metadata;
+    }
+
+    public ClusterMap.Coordinator self() {
+        return self;
+    }
+
+    private void tickSafely() {
+        try {
+            tick();
+        } catch (RuntimeException e) {
+            LOG.warn("coordinator tick failed", e);
+        }
+    }
+
+    void tick() {
+        ClusterMap map = metadata.map();
+        Routing.apply(replicator, map);
+        if (!metadata.isLeader()) {
+            leaderSince = -1;
+            if (!metadata.isMember() && !map.coordinators().containsKey(self.id())) {
+                askToJoin();
+            }
+            return;
+        }
+        if (leaderSince < 0) {
+            leaderSince = clock.getAsLong();
+        }
+        try {
+            leaderHousekeeping();
+        } catch (Exception e) {
+            LOG.debugf("leader housekeeping: %s", e.getMessage());
+        }
+    }
+
+    /** Registers this coordinator with the leader so that the operator can add it. */
+    private void askToJoin() {
+        List<String> peers = settings.coordinators().orElse(List.of());
+        ClusterHttp.Answer a =
+                http.sendToAny(
+                        peers,
+                        0,
+                        "POST",
+                        "/v1/internal/coordinators/register",
+                        MetadataStateMachine.json(
+                                new ClusterMap.Coordinator(
+                                        self.id(), self.http(), self.raft(), false)),
+                        java.time.Duration.ofSeconds(5));
+        if (!a.ok()) {
+            LOG.debugf("registration not accepted yet: %d %s", a.status(), a.body());
+        }
+    }
+
+    private void leaderHousekeeping() throws Exception {
+        ClusterMap map = metadata.map();
+        for (RaftPeer member : metadata.members()) {
+            ClusterMap.Coordinator known = map.coordinators().get(member.getId().toString());
+            if (member.getId().toString().equals(self.id())) {
+                if (!self.equals(known)) {
+                    map = propose(new MetadataCommand.PutCoordinator(self));
+                }
+            } else if (known != null && !known.voting()) {
+                map =
+                        propose(
+                                new MetadataCommand.PutCoordinator(
+                                        new ClusterMap.Coordinator(
+                                                known.id(), known.http(), known.raft(), true)));
+            }
+        }
+        if (!map.initialised()) {
+            map = propose(new MetadataCommand.Initialize(groups, settings.replicationFactor()));
+        }
+        for (MetadataCommand c : planner.plan(map, live(), dead(map))) {
+            LOG.infof("placement: %s", c);
+            try {
+                propose(c);
+            } catch (Exception e) {
+                LOG.infof("placement step not taken: %s", e.getMessage());
+            }
+        }
+        map = metadata.map();
+        for (int g = 0; g < map.groups().size(); g++) {
+            ClusterMap.Placement p = map.groups().get(g);
+            if (p.moving() && ready(g, p) && reconfiguring.add(g)) {
+                int group = g;
+                CompletableFuture.runAsync(() -> reconfigure(group, p), changes)
+                        .whenComplete((v, e) -> reconfiguring.remove(group));
+            }
+        }
+    }
+
+    private ClusterMap propose(MetadataCommand c) throws Exception {
+        return metadata.propose(c).get(10, TimeUnit.SECONDS);
+    }
+
+    /** Whether every new member of a move already hosts the group (as a joining replica). */
+    private boolean ready(int group, ClusterMap.Placement p) {
+        for (String v : p.target()) {
+            if (!p.replicas().contains(v) && !hosted.getOrDefault(v, List.of()).contains(group)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Changes the group's Raft membership to the move's target, then records the move finished.
+     * Ratis brings the new replicas up to date before the change commits, so the replica being
+     * replaced leaves only after its successor has the data. Repeating it after a crash is
+     * harmless: a configuration equal to the current one is accepted as is.
+     */
+    private void reconfigure(int group, ClusterMap.Placement p) {
+        ClusterMap map = metadata.map();
+        Set<String> all = new HashSet<>(p.replicas());
+        all.addAll(p.target());
+        RaftProperties props = new RaftProperties();
+        RaftClientConfigKeys.Rpc.setRequestTimeout(
+                props, TimeDuration.valueOf(60, TimeUnit.SECONDS));
+        RaftGroup raftGroup =
+                RaftGroup.valueOf(
+                        RatisReplicator.groupId(group), Routing.peers(map, new ArrayList<>(all)));
+        try (RaftClient admin = client(raftGroup, 60);
+                RaftClient nudger = client(raftGroup, 5)) {
+            LOG.infof("group %d: membership %s -> %s", group, p.replicas(), p.target());
+            CompletableFuture<RaftClientReply> change =
+                    CompletableFuture.supplyAsync(
+                            () -> {
+                                try {
+                                    return admin.admin()
+                                            .setConfiguration(Routing.peers(map, p.target()));
+                                } catch (java.io.IOException e) {
+                                    throw new java.io.UncheckedIOException(e);
+                                }
+                            },
+                            changes);
+            Message noOp = Message.valueOf(ByteString.copyFrom(RatisReplicator.noOpEntry()));
+            while (!change.isDone()) {
+                nudger.async().send(noOp);
+                Thread.sleep(500);
+            }
+            RaftClientReply reply = change.get();
+            if (!reply.isSuccess()) {
+                LOG.infof(
+                        "group %d: membership change not done yet: %s",
+                        group, reply.getException());
+                return;
+            }
+            propose(new MetadataCommand.FinishMove(group, p.target()));
+            LOG.infof("group %d: now on %s", group, p.target());
+        } catch (Exception e) {
+            LOG.infof("group %d: membership change failed, will retry: %s", group, e.getMessage());
+        }
+    }
+
+    private static RaftClient client(RaftGroup group, int timeoutSeconds) {
+        RaftProperties props = new RaftProperties();
+        RaftClientConfigKeys.Rpc.setRequestTimeout(
+                props, TimeDuration.valueOf(timeoutSeconds, TimeUnit.SECONDS));
+        return RaftClient.newBuilder()
+                .setProperties(props)
+                .setRaftGroup(group)
+                .setRetryPolicy(
+                        RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                                3, TimeDuration.valueOf(1, TimeUnit.SECONDS)))
+                .build();
+    }
+
+    /** Volume servers heard from within the liveness timeout. */
+    Set<String> live() {
+        long now = clock.getAsLong();
+        Set<String> out = new HashSet<>();
+        lastSeen.forEach(
+                (id, at) -> {
+                    if (now - at <= settings.livenessTimeout().toMillis()) {
+                        out.add(id);
+                    }
+                });
+        return out;
+    }
+
+    /**
+     * Volume servers silent for longer than the grace period. A new leader has heard from nobody
+     * yet, so silence is counted from when it became leader.
+     */
+    Set<String> dead(ClusterMap map) {
+        long now = clock.getAsLong();
+        Set<String> out = new HashSet<>();
+        for (String id : map.volumes().keySet()) {
+            long since = Math.max(lastSeen.getOrDefault(id, 0L), leaderSince);
+            if (now - since > settings.deadVolumeGrace().toMillis()) {
+                out.add(id);
+            }
+        }
+        return out;
+    }
+
+    /** Handles a volume server's heartbeat (leader only); answers the current map. */
+    public ClusterMap heartbeat(VolumeReport report) throws Exception {
+        requireLeader();
+        ClusterMap map = metadata.map();
+        ClusterMap.Volume known = map.volumes().get(report.id());
+        if (known == null
+                || !known.http().equals(report.http())
+                || !known.raft().equals(report.raft())) {
+            map =
+                    propose(
+                            new MetadataCommand.RegisterVolume(
+                                    report.id(), report.http(), report.raft()));
+        }
+        lastSeen.put(report.id(), clock.getAsLong());
+        hosted.put(report.id(), report.hosted());
+        return map;
+    }
+
+    /** A coordinator asks to be known (leader only); it votes once the operator adds it. */
+    public ClusterMap register(ClusterMap.Coordinator candidate) throws Exception {
+        requireLeader();
+        ClusterMap map = metadata.map();
+        ClusterMap.Coordinator known = map.coordinators().get(candidate.id());
+        boolean voting = known != null && known.voting();
+        ClusterMap.Coordinator next =
+                new ClusterMap.Coordinator(
+                        candidate.id(), candidate.http(), candidate.raft(), voting);
+        return next.equals(known) ? map : propose(new MetadataCommand.PutCoordinator(next));
+    }
+
+    /** Adds a registered coordinator to the metadata group's voting members. */
+    public void addCoordinator(String id) throws Exception {
+        requireLeader();
+        ClusterMap.Coordinator c = metadata.map().coordinators().get(id);
+        if (c == null) {
+            throw new MetadataCommand.Rejected(
+                    "coordinator " + id + " has not registered yet; start it first");
+        }
+        List<RaftPeer> members = metadata.members();
+        if (members.stream().noneMatch(p -> p.getId().toString().equals(id))) {
+            members.add(RaftPeer.newBuilder().setId(id).setAddress(c.raft()).build());
+            changeMembers(members, c);
+        }
+        propose(
+                new MetadataCommand.PutCoordinator(
+                        new ClusterMap.Coordinator(id, c.http(), c.raft(), true)));
+    }
+
+    /**
+     * Changes the metadata group's members, appending entries that change nothing meanwhile so a
+     * joining member's progress stays visible to the leader (see {@link
+     * RatisReplicator#noOpEntry}).
+     */
+    private void changeMembers(List<RaftPeer> members, ClusterMap.Coordinator unchanged)
+            throws Exception {
+        CompletableFuture<Void> change = metadata.changeMembers(members);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!change.isDone() && System.nanoTime() < deadline) {
+            metadata.propose(new MetadataCommand.PutCoordinator(unchanged));
+            Thread.sleep(500);
+        }
+        change.get(1, TimeUnit.SECONDS);
+    }
+
+    /** Removes a coordinator that is not the leader from the metadata group. */
+    public void removeCoordinator(String id) throws Exception {
+        requireLeader();
+        if (id.equals(self.id())) {
+            throw new MetadataCommand.Rejected(
+                    "coordinator " + id + " is the leader; transfer leadership first");
+        }
+        List<RaftPeer> members = metadata.members();
+        if (members.removeIf(p -> p.getId().toString().equals(id))) {
+            changeMembers(members, self);
+        }
+        propose(new MetadataCommand.RemoveCoordinator(id));
+    }
+
+    public ClusterMap drainVolume(String id) throws Exception {
+        requireLeader();
+        return propose(new MetadataCommand.DrainVolume(id));
+    }
+
+    public ClusterMap removeVolume(String id) throws Exception {
+        requireLeader();
+        ClusterMap map = propose(new MetadataCommand.RemoveVolume(id));
+        lastSeen.remove(id);
+        hosted.remove(id);
+        return map;
+    }
+
+    public void transferLeadership(String to) throws Exception {
+        requireLeader();
+        if (!to.equals(self.id())) {
+            metadata.transferLeadership(to).get(15, TimeUnit.SECONDS);
+        }
+    }
+
+    private void requireLeader() {
+        if (!metadata.isLeader()) {
+            throw new NotLeaderException(metadata.leaderId());
+        }
+    }
+
+    /** Health of the volume servers as the leader sees them. */
+    public boolean isLive(String volume) {
+        return live().contains(volume);
+    }
+
+    @Override
+    public void close() {
+        ticker.shutdownNow();
+        changes.shutdownNow();
+    }
+}

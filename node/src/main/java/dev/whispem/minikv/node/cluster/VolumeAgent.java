@@ -1,0 +1,116 @@
+package dev.whispem.minikv.node.cluster;
+
+import dev.whispem.minikv.node.replication.RatisReplicator;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * A volume server's side of the cluster: reports to the coordinators every heartbeat interval and,
+ * from the map they answer, starts the replicas it has been given (new groups with their full
+ * membership, joining ones empty, to be filled by the group leader) and drops the ones it no longer
+ * holds.
+ */
+public final class VolumeAgent implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(VolumeAgent.class);
+
+    private final RatisReplicator replicator;
+    private final ClusterSettings settings;
+    private final List<String> coordinators;
+    private final String selfHttp;
+    private final ClusterHttp http;
+    private final ScheduledExecutorService ticker =
+            Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().name("minikv-volume-agent").daemon().factory());
+    private int cursor;
+    private volatile long lastEpoch = -1;
+    private volatile boolean joined;
+
+    public VolumeAgent(
+            RatisReplicator replicator,
+            ClusterSettings settings,
+            List<String> coordinators,
+            String selfHttp,
+            ClusterHttp http) {
+        this.replicator = replicator;
+        this.settings = settings;
+        this.coordinators = List.copyOf(coordinators);
+        this.selfHttp = selfHttp;
+        this.http = http;
+    }
+
+    public void start() {
+        long every = settings.heartbeatInterval().toMillis();
+        ticker.scheduleWithFixedDelay(this::tick, 0, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Whether the coordinators know this volume server and it has applied their map. */
+    public boolean joined() {
+        return joined;
+    }
+
+    public String id() {
+        return replicator.self().getId().toString();
+    }
+
+    void tick() {
+        try {
+            VolumeReport report =
+                    new VolumeReport(
+                            id(),
+                            selfHttp,
+                            replicator.self().getAddress(),
+                            replicator.hostedGroups(),
+                            lastEpoch);
+            ClusterHttp.Answer answer =
+                    http.sendToAny(
+                            coordinators,
+                            cursor,
+                            "POST",
+                            "/v1/internal/heartbeat",
+                            MetadataStateMachine.json(report),
+                            Duration.ofSeconds(5));
+            if (!answer.ok()) {
+                cursor++;
+                LOG.debugf("heartbeat not accepted: %d %s", answer.status(), answer.body());
+                return;
+            }
+            apply(MetadataStateMachine.JSON.readValue(answer.body(), ClusterMap.class));
+        } catch (Exception e) {
+            LOG.warnf("heartbeat failed: %s", e.getMessage());
+        }
+    }
+
+    private void apply(ClusterMap map) throws java.io.IOException {
+        if (map.epoch() < lastEpoch) {
+            return; // an older map from a lagging coordinator: never act on it
+        }
+        lastEpoch = map.epoch();
+        Routing.apply(replicator, map);
+        if (!map.initialised() || !map.volumes().containsKey(id())) {
+            return;
+        }
+        for (int g = 0; g < map.groups().size(); g++) {
+            ClusterMap.Placement p = map.groups().get(g);
+            boolean should = p.hostedBy(id());
+            boolean does = replicator.hosts(g);
+            if (should && !does) {
+                boolean joining = !p.replicas().contains(id());
+                replicator.host(
+                        g, Routing.peers(map, joining ? p.target() : p.replicas()), joining);
+            } else if (!should && does) {
+                replicator.unhost(g);
+            }
+        }
+        joined = true;
+    }
+
+    @Override
+    public void close() {
+        ticker.shutdownNow();
+    }
+}
