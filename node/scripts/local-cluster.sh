@@ -54,9 +54,10 @@ start() {
     if [[ ! -f "$jar" ]]; then
         (cd "$repo_root" && ./mvnw -q -pl node -am package -DskipTests)
     fi
-    launch c1 coordinator 8081 9871
-    wait_http http://127.0.0.1:8081/q/health/ready UP 60
-    for i in $(seq 2 "$coordinators"); do launch "c$i" coordinator $((8080 + i)) $((9870 + i)); done
+    # All coordinators start together: on a first start c1 alone forms the metadata group; on a
+    # restart the earlier members need each other for a quorum.
+    for i in $(seq 1 "$coordinators"); do launch "c$i" coordinator $((8080 + i)) $((9870 + i)); done
+    wait_http http://127.0.0.1:8081/q/health/ready UP 120
     for i in $(seq 1 "$volumes"); do launch "v$i" volume $((8090 + i)) $((9880 + i)); done
     for i in $(seq 2 "$coordinators"); do
         # A coordinator registers itself first; adding it is one membership change at a time.
@@ -88,9 +89,10 @@ drain_volume() {
         if [[ "$answer" == *'"drained":true'* ]]; then break; fi
         sleep 1
     done
-    curl -fs -X DELETE "http://127.0.0.1:8081/v1/admin/volumes/v$i" >/dev/null
+    # Stop it before removing it: a running volume server would register again.
     stop_one "v$i"
-    echo "v$i drained, removed and stopped"
+    curl -fs -X DELETE "http://127.0.0.1:8081/v1/admin/volumes/v$i" >/dev/null
+    echo "v$i drained, stopped and removed"
 }
 
 stop_one() {

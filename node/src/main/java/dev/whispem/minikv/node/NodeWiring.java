@@ -74,7 +74,13 @@ public class NodeWiring {
         List<String> coordinators = settings.coordinators().orElse(List.of());
         if (!clusterMode(node, raft)) {
             return new ClusterRuntime(
-                    null, null, new ClusterAdmin(null, List.of(), raft.nodeId(), http));
+                    null,
+                    null,
+                    new ClusterAdmin(
+                            null,
+                            List.of(),
+                            node.role() == NodeRole.STANDALONE ? raft.nodeId() : null,
+                            http));
         }
         RatisReplicator ratis = (RatisReplicator) replicator;
         String selfHttp =
@@ -85,8 +91,17 @@ public class NodeWiring {
                                         + ConfigProvider.getConfig()
                                                 .getValue("quarkus.http.port", Integer.class));
         if (node.role() == NodeRole.COORDINATOR) {
-            String b = settings.bootstrapCoordinator().orElse(raft.nodeId());
+            // Exactly one coordinator may create the metadata group. Without a bootstrap setting
+            // only a lone coordinator (no peers configured) does; the others wait to be added.
+            String b =
+                    settings.bootstrapCoordinator()
+                            .orElse(coordinators.isEmpty() ? raft.nodeId() : "");
             boolean bootstrap = b.equals(raft.nodeId()) || b.split("\\.")[0].equals(raft.nodeId());
+            if (!bootstrap && settings.bootstrapCoordinator().isEmpty()) {
+                LOG.warn(
+                        "minikv.cluster.bootstrap-coordinator is not set: this coordinator waits to"
+                                + " be added to an existing metadata group");
+            }
             try {
                 metadata.attach(ratis.server(), ratis.self(), bootstrap);
             } catch (IOException e) {

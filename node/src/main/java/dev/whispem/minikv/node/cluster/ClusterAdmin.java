@@ -46,7 +46,7 @@ public final class ClusterAdmin {
 
     private final CoordinatorService coordinator; // null unless this node is a coordinator
     private final List<String> coordinators;
-    private final String standaloneId;
+    private final String standaloneId; // null unless this node is standalone
     private final ClusterHttp http;
 
     public ClusterAdmin(
@@ -135,8 +135,9 @@ public final class ClusterAdmin {
                 true);
     }
 
+    /** A standalone node, which reports itself as a one-node cluster. */
     public boolean standalone() {
-        return coordinator == null && coordinators.isEmpty();
+        return standaloneId != null;
     }
 
     /** The cluster report, computed by the leader. */

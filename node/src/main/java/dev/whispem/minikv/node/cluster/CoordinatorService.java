@@ -398,6 +398,21 @@ public final class CoordinatorService implements AutoCloseable {
     @Override
     public void close() {
         ticker.shutdownNow();
+        if (metadata.isLeader()) {
+            // Graceful shutdown: hand the metadata group over instead of leaving it to an election.
+            metadata.members().stream()
+                    .map(p -> p.getId().toString())
+                    .filter(id -> !id.equals(self.id()))
+                    .findFirst()
+                    .ifPresent(
+                            next -> {
+                                try {
+                                    metadata.transferLeadership(next).get(5, TimeUnit.SECONDS);
+                                } catch (Exception e) {
+                                    LOG.infof("leadership not handed over: %s", e.getMessage());
+                                }
+                            });
+        }
         changes.shutdownNow();
     }
 }
