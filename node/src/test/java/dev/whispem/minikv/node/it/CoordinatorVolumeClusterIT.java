@@ -94,14 +94,14 @@ class CoordinatorVolumeClusterIT {
             // The metadata leader crashes: the data path does not depend on it; a new leader
             // takes over the map.
             String leader =
-                    awaitReport(node("c2"), r -> !r.path("leader").isNull())
+                    awaitReport(node("c2"), r -> r.path("leader").isTextual())
                             .path("leader")
                             .asText();
             kill(leader, writers);
             String other = leader.equals("c2") ? "c3" : "c2";
             awaitReport(
                     node(other),
-                    r -> !r.path("leader").isNull() && !r.path("leader").asText().equals(leader));
+                    r -> r.path("leader").isTextual() && !r.path("leader").asText().equals(leader));
             restart(leader);
 
             // A new volume server joins: the coordinators move replicas to it.
@@ -116,7 +116,7 @@ class CoordinatorVolumeClusterIT {
                                             && r.path("movesInFlight").asInt() == 0
                                             && r.path("balanced").asBoolean()
                                             && r.path("underReplicatedShards").asInt(-1) == 0);
-                        awaitAcks(writers, writers.acks.get() + 100);
+            awaitAcks(writers, writers.acks.get() + 100);
 
             // Scale-down as the operator does it, through a volume server this time: drain until
             // drained, stop the process, then remove the member.
