@@ -1,5 +1,7 @@
 package dev.whispem.minikv.operator.admin;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
@@ -14,26 +16,40 @@ import java.util.Map;
 /**
  * The node's admin API over HTTP/JSON ({@code /v1/admin/...}), reached through the coordinators'
  * Service; any coordinator forwards to the leader. Each call has a deadline; none is retried here
- * (the reconciler's next pass is the retry).
+ * (the reconciler's next pass is the retry). Fields of the node's answers the operator does not
+ * know are ignored; a refusal's {@code {"error","message"}} body becomes the exception's message.
  */
 public class HttpNodeAdminClient implements NodeAdminClient {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON =
+            new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private final HttpClient http;
     private final URI base;
     private final String token;
     private final Duration timeout;
+    private final Duration changeTimeout;
 
     public HttpNodeAdminClient(HttpClient http, URI base, String token, Duration timeout) {
+        this(http, base, token, timeout, timeout);
+    }
+
+    /**
+     * @param timeout deadline of the report and of volume drains and removals
+     * @param changeTimeout deadline of coordinator membership changes and leadership transfers,
+     *     which the node answers only once the metadata group has applied them
+     */
+    public HttpNodeAdminClient(
+            HttpClient http, URI base, String token, Duration timeout, Duration changeTimeout) {
         this.http = http;
         this.base = base;
         this.token = token;
         this.timeout = timeout;
+        this.changeTimeout = changeTimeout;
     }
 
     @Override
     public ClusterReport clusterStatus() throws NodeAdminException {
-        return send("GET", "/v1/admin/cluster", null, ClusterReport.class);
+        return send("GET", "/v1/admin/cluster", null, ClusterReport.class, timeout);
     }
 
     @Override
@@ -42,22 +58,23 @@ public class HttpNodeAdminClient implements NodeAdminClient {
                 "POST",
                 "/v1/admin/volumes/" + encode(member) + "/drain",
                 "{}",
-                DrainProgress.class);
+                DrainProgress.class,
+                timeout);
     }
 
     @Override
     public void removeVolume(String member) throws NodeAdminException {
-        send("DELETE", "/v1/admin/volumes/" + encode(member), null, Void.class);
+        send("DELETE", "/v1/admin/volumes/" + encode(member), null, Void.class, timeout);
     }
 
     @Override
     public void addCoordinator(String member) throws NodeAdminException {
-        send("PUT", "/v1/admin/coordinators/" + encode(member), "{}", Void.class);
+        send("PUT", "/v1/admin/coordinators/" + encode(member), "{}", Void.class, changeTimeout);
     }
 
     @Override
     public void removeCoordinator(String member) throws NodeAdminException {
-        send("DELETE", "/v1/admin/coordinators/" + encode(member), null, Void.class);
+        send("DELETE", "/v1/admin/coordinators/" + encode(member), null, Void.class, changeTimeout);
     }
 
     @Override
@@ -68,14 +85,14 @@ public class HttpNodeAdminClient implements NodeAdminClient {
         } catch (IOException e) {
             throw new NodeAdminException("cannot encode request", e);
         }
-        send("POST", "/v1/admin/leadership", body, Void.class);
+        send("POST", "/v1/admin/leadership", body, Void.class, changeTimeout);
     }
 
-    private <T> T send(String method, String path, String body, Class<T> type)
+    private <T> T send(String method, String path, String body, Class<T> type, Duration deadline)
             throws NodeAdminException {
         HttpRequest.Builder request =
                 HttpRequest.newBuilder(base.resolve(path))
-                        .timeout(timeout)
+                        .timeout(deadline)
                         .header("Accept", "application/json")
                         .method(
                                 method,
@@ -98,14 +115,7 @@ public class HttpNodeAdminClient implements NodeAdminClient {
             throw new NodeAdminException(method + " " + path + ": interrupted", e);
         }
         if (response.statusCode() / 100 != 2) {
-            throw new NodeAdminException(
-                    method
-                            + " "
-                            + path
-                            + ": HTTP "
-                            + response.statusCode()
-                            + " "
-                            + response.body());
+            throw refusal(method, path, response.statusCode(), response.body());
         }
         if (type == Void.class || response.body().isBlank()) {
             return null;
@@ -116,6 +126,28 @@ public class HttpNodeAdminClient implements NodeAdminClient {
             throw new NodeAdminException(
                     method + " " + path + ": bad response: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A non-2xx answer: the node's error body is {@code {"error": CODE, "message": text}}; anything
+     * else (a proxy's page, an empty body) is quoted as it came.
+     */
+    private static NodeAdminException refusal(String method, String path, int status, String body) {
+        String code = null;
+        String message = body == null ? "" : body.strip();
+        try {
+            JsonNode error = JSON.readTree(message);
+            if (error != null && error.isObject() && error.hasNonNull("message")) {
+                code = error.path("error").asText(null);
+                message = (code == null ? "" : code + ": ") + error.get("message").asText();
+            }
+        } catch (IOException e) {
+            // not JSON: keep the body as it is
+        }
+        return new NodeAdminException(
+                method + " " + path + ": HTTP " + status + (message.isEmpty() ? "" : " " + message),
+                status,
+                code);
     }
 
     private static String encode(String member) {

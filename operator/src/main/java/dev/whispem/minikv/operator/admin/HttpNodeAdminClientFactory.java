@@ -15,7 +15,10 @@ import java.time.Duration;
 import java.util.Base64;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** Admin clients that reach a cluster's coordinators with the admin token of its auth Secret. */
+/**
+ * Admin clients that reach a cluster's ready coordinators (Service {@code x-coord-api}) with the
+ * admin token of its auth Secret.
+ */
 @ApplicationScoped
 public class HttpNodeAdminClientFactory implements NodeAdminClientFactory {
     private final HttpClient http =
@@ -26,6 +29,13 @@ public class HttpNodeAdminClientFactory implements NodeAdminClientFactory {
     @ConfigProperty(name = "minikv.operator.admin-timeout", defaultValue = "10s")
     Duration timeout;
 
+    /**
+     * Coordinator membership changes and leadership transfers answer once committed: the node waits
+     * up to a minute for a joining coordinator to catch up.
+     */
+    @ConfigProperty(name = "minikv.operator.admin-change-timeout", defaultValue = "90s")
+    Duration changeTimeout;
+
     @Override
     public NodeAdminClient forCluster(MiniKVCluster cluster) {
         String scheme = cluster.getSpec().getSecurity().tls.enabled ? "https" : "http";
@@ -33,12 +43,12 @@ public class HttpNodeAdminClientFactory implements NodeAdminClientFactory {
                 URI.create(
                         scheme
                                 + "://"
-                                + ClusterNames.coordinators(cluster)
+                                + ClusterNames.coordinatorApi(cluster)
                                 + "."
                                 + cluster.getMetadata().getNamespace()
                                 + ".svc:"
                                 + NODE_HTTP_PORT);
-        return new HttpNodeAdminClient(http, base, adminToken(cluster), timeout);
+        return new HttpNodeAdminClient(http, base, adminToken(cluster), timeout, changeTimeout);
     }
 
     private String adminToken(MiniKVCluster cluster) {

@@ -1,6 +1,7 @@
 package dev.whispem.minikv.operator.cluster;
 
 import static dev.whispem.minikv.operator.Constants.NODE_HTTP_PORT;
+import static dev.whispem.minikv.operator.Constants.NODE_RAFT_PORT;
 
 import dev.whispem.minikv.operator.crd.v1alpha1.MiniKVCluster;
 import dev.whispem.minikv.operator.crd.v1alpha1.MiniKVClusterSpec;
@@ -25,12 +26,18 @@ public final class ClusterConfig {
         Map<String, String> data = new TreeMap<>();
         data.put("MINIKV_CLUSTER_NAME", cluster.getMetadata().getName());
         // New coordinators join through membership changes the operator makes; pod 0 bootstraps.
+        // The node takes the first DNS label as the bootstrapping coordinator's id: its pod name.
         data.put(
                 "MINIKV_BOOTSTRAP_COORDINATOR",
                 ClusterNames.podHost(cluster, ClusterNames.coordinators(cluster), 0));
+        // Ready coordinators only: every one of them is a member and reaches the leader.
         data.put(
                 "MINIKV_COORDINATORS_SERVICE",
-                ClusterNames.coordinators(cluster) + "." + namespace + ".svc:" + NODE_HTTP_PORT);
+                ClusterNames.coordinatorApi(cluster) + "." + namespace + ".svc:" + NODE_HTTP_PORT);
+        // A fixed Raft port (the node's default, 0, picks a random one peers cannot know), bound on
+        // every interface; peers dial the pod's advertised name (MINIKV_ADVERTISE_HOST).
+        data.put("MINIKV_RAFT_PORT", Integer.toString(NODE_RAFT_PORT));
+        data.put("MINIKV_RAFT_BIND_HOST", "0.0.0.0");
         data.put("MINIKV_REPLICATION_FACTOR", Integer.toString(spec.getReplicationFactor()));
         data.put("MINIKV_STORAGE_BACKEND", spec.getStorage().backendName());
         data.put("MINIKV_STORAGE_COMPRESSION", spec.getStorage().compressionName());

@@ -10,6 +10,15 @@ public final class ClusterNames {
         return cluster.getMetadata().getName() + "-coord";
     }
 
+    /**
+     * Service of the ready coordinators' HTTP API: the admin API the operator calls, the volume
+     * servers' heartbeats and the registration of new coordinators. Unlike the headless {@code
+     * x-coord}, it never routes to a coordinator that is not yet a member of the metadata group.
+     */
+    public static String coordinatorApi(MiniKVCluster cluster) {
+        return coordinators(cluster) + "-api";
+    }
+
     public static String volumes(MiniKVCluster cluster) {
         return cluster.getMetadata().getName() + "-vol";
     }

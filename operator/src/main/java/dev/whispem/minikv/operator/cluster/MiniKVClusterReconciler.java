@@ -18,6 +18,7 @@ import dev.whispem.minikv.operator.crd.v1alpha1.MiniKVClusterStatus;
 import dev.whispem.minikv.operator.dependent.AuthSecret;
 import dev.whispem.minikv.operator.dependent.ClientService;
 import dev.whispem.minikv.operator.dependent.ClusterConfigMap;
+import dev.whispem.minikv.operator.dependent.CoordinatorApiService;
 import dev.whispem.minikv.operator.dependent.CoordinatorPdb;
 import dev.whispem.minikv.operator.dependent.CoordinatorService;
 import dev.whispem.minikv.operator.dependent.CoordinatorStatefulSet;
@@ -67,6 +68,7 @@ import org.jboss.logging.Logger;
                     type = EncryptionKeySecret.class,
                     reconcilePrecondition = EncryptionKeySecret.Needed.class),
             @Dependent(name = CoordinatorService.NAME, type = CoordinatorService.class),
+            @Dependent(name = CoordinatorApiService.NAME, type = CoordinatorApiService.class),
             @Dependent(name = VolumeService.NAME, type = VolumeService.class),
             @Dependent(name = ClientService.NAME, type = ClientService.class),
             @Dependent(name = CoordinatorPdb.NAME, type = CoordinatorPdb.class),
@@ -89,6 +91,13 @@ public class MiniKVClusterReconciler implements Reconciler<MiniKVCluster> {
 
     @ConfigProperty(name = "minikv.operator.poll-interval", defaultValue = "15s")
     Duration pollInterval;
+
+    /**
+     * Poll interval while a change is under way: progress the node makes (a coordinator
+     * registering, shards moving off a draining server) produces no Kubernetes event.
+     */
+    @ConfigProperty(name = "minikv.operator.active-poll-interval", defaultValue = "5s")
+    Duration activePollInterval;
 
     @Override
     public List<EventSource<?, MiniKVCluster>> prepareEventSources(
@@ -145,7 +154,13 @@ public class MiniKVClusterReconciler implements Reconciler<MiniKVCluster> {
                                 Instant.now()));
         recordTransitions(cluster, previous, status);
         cluster.setStatus(status);
-        return UpdateControl.patchStatus(cluster).rescheduleAfter(pollInterval);
+        Duration next =
+                !cluster.paused()
+                                && decision.operation().inProgress()
+                                && activePollInterval.compareTo(pollInterval) < 0
+                        ? activePollInterval
+                        : pollInterval;
+        return UpdateControl.patchStatus(cluster).rescheduleAfter(next);
     }
 
     private ObservedCluster observe(
@@ -231,11 +246,23 @@ public class MiniKVClusterReconciler implements Reconciler<MiniKVCluster> {
             Context<MiniKVCluster> context,
             NodeAdminClient admin,
             Action action) {
+        String outcome = action.describe();
         try {
             switch (action) {
                 case Action.DrainVolumes drain -> {
+                    List<String> progress = new java.util.ArrayList<>();
                     for (String member : drain.members()) {
-                        admin.drainVolume(member);
+                        NodeAdminClient.DrainProgress p = admin.drainVolume(member);
+                        if (p != null) {
+                            progress.add(
+                                    member
+                                            + (p.drained()
+                                                    ? " drained"
+                                                    : ": " + p.remainingShards() + " left"));
+                        }
+                    }
+                    if (!progress.isEmpty()) {
+                        outcome += " (" + String.join(", ", progress) + ")";
                     }
                 }
                 case Action.RemoveVolumes remove -> {
@@ -253,9 +280,19 @@ public class MiniKVClusterReconciler implements Reconciler<MiniKVCluster> {
                                 .withName(delete.pod())
                                 .delete();
             }
-            events.normal(cluster, reason(action), action.describe());
+            events.normal(cluster, reason(action), outcome);
         } catch (NodeAdminException e) {
-            events.warning(cluster, "AdminCallFailed", action.describe() + ": " + e.getMessage());
+            // Never fatal: the decision is made again on the next pass (pod events or the poll
+            // interval), from a fresh report. A 409 means the cluster is not there yet (a
+            // coordinator that has not registered, shards still on a server, leadership moved);
+            // a 503 that the metadata group has no leader at the moment.
+            if (e.conflict() || e.unavailable()) {
+                events.normal(
+                        cluster, "AdminCallDeferred", action.describe() + ": " + e.getMessage());
+            } else {
+                events.warning(
+                        cluster, "AdminCallFailed", action.describe() + ": " + e.getMessage());
+            }
         }
     }
 

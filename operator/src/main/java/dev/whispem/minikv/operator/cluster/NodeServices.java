@@ -9,7 +9,10 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 
-/** The Services of a cluster: one headless per role (stable pod DNS), one for clients. */
+/**
+ * The Services of a cluster: one headless per role (stable pod DNS), one for the coordinators' API,
+ * one for clients.
+ */
 public final class NodeServices {
     private NodeServices() {}
 
@@ -31,6 +34,26 @@ public final class NodeServices {
                 .withPorts(
                         port(NODE_HTTP_PORT_NAME, NODE_HTTP_PORT),
                         port(NODE_RAFT_PORT_NAME, NODE_RAFT_PORT))
+                .endSpec()
+                .build();
+    }
+
+    /**
+     * The ready coordinators' HTTP API (not headless: one virtual IP). A coordinator is ready only
+     * once it votes in the metadata group, so whichever one answers can forward to the leader;
+     * through the headless Service a caller could reach a coordinator still waiting to be added.
+     */
+    public static Service coordinatorApi(MiniKVCluster cluster) {
+        return new ServiceBuilder()
+                .withNewMetadata()
+                .withName(ClusterNames.coordinatorApi(cluster))
+                .withNamespace(cluster.getMetadata().getNamespace())
+                .withLabels(ClusterLabels.all(cluster, NodeRole.COORDINATOR.component()))
+                .endMetadata()
+                .withNewSpec()
+                .withType("ClusterIP")
+                .withSelector(ClusterLabels.selector(cluster, NodeRole.COORDINATOR.component()))
+                .withPorts(port(NODE_HTTP_PORT_NAME, NODE_HTTP_PORT))
                 .endSpec()
                 .build();
     }

@@ -135,17 +135,19 @@ public final class StatusAggregator {
                 serving.stream().mapToInt(ClusterReport.Volume::shards).max().orElse(0);
         shards.movesInFlight = report.movesInFlight();
         shards.underReplicated = report.underReplicatedShards();
+        shards.balanced = report.balanced();
+        shards.epoch = report.epoch();
         return shards;
     }
 
     private static String unhealthy(ClusterReport report) {
         List<String> names =
                 java.util.stream.Stream.concat(
-                                report.coordinators().stream()
+                                report.voters().stream()
                                         .filter(c -> !c.healthy() || !c.caughtUp())
                                         .map(ClusterReport.Coordinator::member),
                                 report.volumes().stream()
-                                        .filter(v -> !v.healthy())
+                                        .filter(v -> !v.drained() && !v.healthy())
                                         .map(ClusterReport.Volume::member))
                         .toList();
         return "unhealthy or behind: " + String.join(", ", names);

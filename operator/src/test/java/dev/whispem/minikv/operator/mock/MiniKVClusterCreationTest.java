@@ -86,7 +86,15 @@ class MiniKVClusterCreationTest {
         Service coordHeadless = awaitService("kv-coord");
         assertThat(coordHeadless.getSpec().getClusterIP()).isEqualTo("None");
         assertThat(coordHeadless.getSpec().getPublishNotReadyAddresses()).isTrue();
+        Service coordApi = awaitService("kv-coord-api");
+        assertThat(coordApi.getSpec().getClusterIP())
+                .as("one virtual IP in front of the ready coordinators")
+                .isNotEqualTo("None");
+        assertThat(coordApi.getSpec().getPublishNotReadyAddresses()).isNotEqualTo(Boolean.TRUE);
+        assertThat(coordApi.getSpec().getSelector())
+                .containsEntry(Constants.LABEL_COMPONENT, "coordinator");
         Service volHeadless = awaitService("kv-vol");
+        assertThat(volHeadless.getSpec().getPublishNotReadyAddresses()).isTrue();
         assertThat(volHeadless.getSpec().getSelector())
                 .containsEntry(Constants.LABEL_COMPONENT, "volume");
         Service clientService = awaitService("kv");
@@ -101,7 +109,21 @@ class MiniKVClusterCreationTest {
         ConfigMap config = client.configMaps().inNamespace(NS).withName("kv-config").get();
         assertThat(config.getData())
                 .containsEntry("MINIKV_CLUSTER_NAME", "kv")
-                .containsEntry("MINIKV_REPLICATION_FACTOR", "3");
+                .containsEntry("MINIKV_REPLICATION_FACTOR", "3")
+                .containsEntry("MINIKV_RAFT_PORT", "9872")
+                .containsEntry("MINIKV_RAFT_BIND_HOST", "0.0.0.0")
+                .containsEntry("MINIKV_COORDINATORS_SERVICE", "kv-coord-api." + NS + ".svc:8080");
+        // The node takes the first DNS label as the id of the coordinator that bootstraps: the
+        // pod name of coordinator 0, which is also its Raft id (POD_NAME).
+        String bootstrap = config.getData().get("MINIKV_BOOTSTRAP_COORDINATOR");
+        assertThat(bootstrap).isEqualTo("kv-coord-0.kv-coord." + NS + ".svc");
+        assertThat(bootstrap.split("\\.")[0]).isEqualTo("kv-coord-0");
+        assertThat(node.getEnv())
+                .contains(
+                        new EnvVar(
+                                "MINIKV_ADVERTISE_HOST",
+                                "$(POD_NAME).kv-coord.$(POD_NAMESPACE).svc",
+                                null));
 
         await().atMost(Duration.ofSeconds(30))
                 .untilAsserted(

@@ -126,16 +126,23 @@ class MiniKVClusterLifecycleTest {
 
         await().atMost(TIMEOUT).until(() -> statefulSet("kv-vol").getSpec().getReplicas() == 3);
         awaitReady("kv");
+        // Removed from the membership only once stopped: a running server would register again.
+        await().atMost(TIMEOUT)
+                .untilAsserted(
+                        () ->
+                                assertThat(admin.volumeMembers())
+                                        .containsExactlyInAnyOrder(
+                                                "kv-vol-0", "kv-vol-1", "kv-vol-2"));
         assertThat(
                         admin.timeline()
                                 .matching(
                                         "drain kv-vol-4", "removeVolume kv-vol-4", "resize kv-vol"))
-                .containsExactly("drain kv-vol-4", "removeVolume kv-vol-4", "resize kv-vol 5->3");
+                .containsExactly("drain kv-vol-4", "resize kv-vol 5->3", "removeVolume kv-vol-4");
         assertThat(
                         admin.timeline()
                                 .matching(
                                         "drain kv-vol-3", "removeVolume kv-vol-3", "resize kv-vol"))
-                .containsExactly("drain kv-vol-3", "removeVolume kv-vol-3", "resize kv-vol 5->3");
+                .containsExactly("drain kv-vol-3", "resize kv-vol 5->3", "removeVolume kv-vol-3");
         assertThat(admin.volumeMembers())
                 .containsExactlyInAnyOrder("kv-vol-0", "kv-vol-1", "kv-vol-2");
         assertThat(get("kv").getStatus().draining).isNull();
@@ -201,6 +208,9 @@ class MiniKVClusterLifecycleTest {
                         "removeCoordinator kv-coord-4",
                         "removeCoordinator kv-coord-3",
                         "resize kv-coord 5->3");
+        assertThat(admin.registeredCoordinators())
+                .as("registrations of the stopped coordinators are forgotten")
+                .isEmpty();
     }
 
     @Test
@@ -333,6 +343,7 @@ class MiniKVClusterLifecycleTest {
                         "StatefulSet/kv-coord",
                         "StatefulSet/kv-vol",
                         "Service/kv-coord",
+                        "Service/kv-coord-api",
                         "Service/kv-vol",
                         "Service/kv",
                         "ConfigMap/kv-config",
@@ -358,6 +369,12 @@ class MiniKVClusterLifecycleTest {
     void start(long readyDelayMillis) {
         ns = "life-" + NAMESPACES.incrementAndGet();
         statefulSets = new FakeStatefulSetController(client, ns, readyDelayMillis);
+        // A coordinator pod turns ready only once the operator has added it, as on the node.
+        statefulSets.gateReadiness(
+                pod -> {
+                    int at = pod.lastIndexOf("-coord-");
+                    return at < 0 || admins.of(ns, pod.substring(0, at)).mayBecomeReady(pod);
+                });
     }
 
     void create(String name, int coordinators, int volumes, Consumer<MiniKVClusterSpec> customize) {

@@ -42,7 +42,11 @@ class ClusterPlannerTest {
     @Test
     void membershipComesBeforeScaleUpAndRollout() {
         var pods = outdated(pods(3, 3), "kv-vol-0");
-        ClusterDecision decision = decide(3, 5, observed(pods, report("kv-coord-0", 2, 3)));
+        ClusterDecision decision =
+                decide(
+                        3,
+                        5,
+                        observed(pods, withRegistered(report("kv-coord-0", 2, 3), "kv-coord-2")));
         assertThat(decision.operation()).isEqualTo(Operation.ChangingCoordinators);
         assertThat(decision.action()).contains(new Action.AddCoordinator("kv-coord-2"));
         assertThat(decision.sizes().volumeReplicas())
@@ -69,8 +73,7 @@ class ClusterPlannerTest {
     void shardMovesAreReportedAsRebalancing() {
         ClusterReport healthy = report("kv-coord-0", 3, 3);
         ClusterReport moving =
-                new ClusterReport(
-                        "kv-coord-0", healthy.coordinators(), healthy.volumes(), 256, 7, 0);
+                report("kv-coord-0", healthy.coordinators(), healthy.volumes(), 7, 0);
         ClusterDecision decision = decide(3, 3, observed(pods(3, 3), moving));
         assertThat(decision.operation()).isEqualTo(Operation.Rebalancing);
         assertThat(decision.message()).isEqualTo("7 shard moves in flight");

@@ -26,13 +26,46 @@ final class Fixtures {
     static ClusterReport report(String leader, int coordinators, int volumes) {
         List<ClusterReport.Coordinator> cs = new ArrayList<>();
         for (int i = 0; i < coordinators; i++) {
-            cs.add(new ClusterReport.Coordinator("kv-coord-" + i, true, true));
+            cs.add(new ClusterReport.Coordinator("kv-coord-" + i, true, true, true));
         }
         List<ClusterReport.Volume> vs = new ArrayList<>();
         for (int i = 0; i < volumes; i++) {
             vs.add(new ClusterReport.Volume("kv-vol-" + i, true, 256 * 3 / volumes, false));
         }
-        return new ClusterReport(leader, cs, vs, 256, 0, 0);
+        return report(leader, cs, vs, 0, 0);
+    }
+
+    /** A report as the node sends it, from its lists and counters. */
+    static ClusterReport report(
+            String leader,
+            List<ClusterReport.Coordinator> coordinators,
+            List<ClusterReport.Volume> volumes,
+            int movesInFlight,
+            int underReplicated) {
+        return new ClusterReport(
+                leader,
+                42,
+                3,
+                coordinators,
+                volumes,
+                256,
+                movesInFlight,
+                underReplicated,
+                movesInFlight == 0);
+    }
+
+    /** The report with coordinators that registered but were not added yet. */
+    static ClusterReport withRegistered(ClusterReport report, String... members) {
+        List<ClusterReport.Coordinator> cs = new ArrayList<>(report.coordinators());
+        for (String member : members) {
+            cs.add(new ClusterReport.Coordinator(member, false, false, false));
+        }
+        return report(
+                report.leader(),
+                cs,
+                report.volumes(),
+                report.movesInFlight(),
+                report.underReplicatedShards());
     }
 
     static ObservedCluster observed(List<PodState> pods, ClusterReport report) {

@@ -71,14 +71,13 @@ class QuorumSafeRollerTest {
     void waitsWhileAMemberIsBehind() {
         ClusterReport healthy = report("kv-coord-0", 3, 3);
         ClusterReport behind =
-                new ClusterReport(
+                report(
                         "kv-coord-0",
                         List.of(
-                                new ClusterReport.Coordinator("kv-coord-0", true, true),
-                                new ClusterReport.Coordinator("kv-coord-1", true, false),
-                                new ClusterReport.Coordinator("kv-coord-2", true, true)),
+                                new ClusterReport.Coordinator("kv-coord-0", true, true, true),
+                                new ClusterReport.Coordinator("kv-coord-1", true, false, true),
+                                new ClusterReport.Coordinator("kv-coord-2", true, true, true)),
                         healthy.volumes(),
-                        256,
                         0,
                         0);
         assertThat(QuorumSafeRoller.next(observed(ALL_OLD, behind)))
@@ -89,8 +88,7 @@ class QuorumSafeRollerTest {
     void waitsForUnderReplicatedShardsAndForTheAdminApi() {
         ClusterReport healthy = report("kv-coord-0", 3, 3);
         ClusterReport underReplicated =
-                new ClusterReport(
-                        "kv-coord-0", healthy.coordinators(), healthy.volumes(), 256, 0, 4);
+                report("kv-coord-0", healthy.coordinators(), healthy.volumes(), 0, 4);
         assertThat(QuorumSafeRoller.next(observed(ALL_OLD, underReplicated)))
                 .isEqualTo(new QuorumSafeRoller.Wait("waiting for 4 under-replicated shards"));
         assertThat(QuorumSafeRoller.next(observed(ALL_OLD, null)))

@@ -7,8 +7,8 @@ import java.util.Optional;
 
 /**
  * Decides one reconciliation pass from the spec's sizes and what was observed. One change at a
- * time, in this order: finish a volume scale-down, change coordinator membership, scale volumes up,
- * roll outdated pods. Pure: the reconciler carries the decision out.
+ * time, in this order: finish a volume scale-down (drain, shrink, remove), change coordinator
+ * membership, scale volumes up, roll outdated pods. Pure: the reconciler carries the decision out.
  */
 public final class ClusterPlanner {
     private ClusterPlanner() {}
@@ -25,8 +25,7 @@ public final class ClusterPlanner {
         int currentCoordinators = creating ? coordinators : observed.coordinatorStatefulSetSize();
 
         ScaleDownPlanner.Step scaleDown =
-                ScaleDownPlanner.plan(
-                        volumeStatefulSet, currentVolumes, volumes, observed.report());
+                ScaleDownPlanner.plan(volumeStatefulSet, currentVolumes, volumes, observed);
         CoordinatorPlanner.Step membership =
                 CoordinatorPlanner.plan(
                         coordinatorStatefulSet, currentCoordinators, coordinators, observed);

@@ -5,12 +5,19 @@ import dev.whispem.minikv.operator.cluster.ClusterNames;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.IntStream;
 
 /**
- * Changes the metadata group's size one Raft membership change at a time: grow by adding the lowest
- * missing ordinal once its pod is ready and the members are caught up; shrink by removing the
- * highest ordinal, after moving leadership off it; shrink the StatefulSet only when the removed
- * members are gone.
+ * Changes the metadata group's size one Raft membership change at a time.
+ *
+ * <p>Grow: the StatefulSet creates the pods first. A new coordinator starts outside the group,
+ * registers with the leader (it shows in the report with {@code voting} false) and becomes ready
+ * only once added, so the lowest missing ordinal is added as soon as it has registered and the
+ * voting members are caught up.
+ *
+ * <p>Shrink: the highest ordinal is removed first, after moving leadership off it; the StatefulSet
+ * shrinks once the voting members match the spec. A stopped coordinator may have registered again
+ * before its pod went away; such leftovers, non-voting and without a pod, are forgotten last.
  */
 public final class CoordinatorPlanner {
     private CoordinatorPlanner() {}
@@ -29,13 +36,14 @@ public final class CoordinatorPlanner {
         }
         ClusterReport report = observed.report().get();
         List<String> members =
-                report.coordinators().stream()
+                report.voters().stream()
                         .map(ClusterReport.Coordinator::member)
+                        .filter(m -> isPodOf(statefulSet, m))
                         .sorted(Comparator.comparingInt(ClusterNames::ordinal))
                         .toList();
         if (members.size() < target) {
             String next =
-                    java.util.stream.IntStream.range(0, target)
+                    IntStream.range(0, target)
                             .mapToObj(i -> ClusterNames.pod(statefulSet, i))
                             .filter(m -> !members.contains(m))
                             .findFirst()
@@ -44,11 +52,13 @@ public final class CoordinatorPlanner {
                 return new Step(
                         podsWanted, Optional.empty(), true, "waiting for coordinators to catch up");
             }
-            boolean podReady =
-                    observed.pod(next).map(p -> p.ready() && !p.terminating()).orElse(false);
-            if (!podReady) {
+            boolean podRunning = observed.pod(next).map(p -> !p.terminating()).orElse(false);
+            if (!podRunning || !report.registered(next)) {
                 return new Step(
-                        podsWanted, Optional.empty(), true, "waiting for " + next + " to start");
+                        podsWanted,
+                        Optional.empty(),
+                        true,
+                        "waiting for " + next + " to start and register with the leader");
             }
             return new Step(podsWanted, Optional.of(new Action.AddCoordinator(next)), true, "");
         }
@@ -56,7 +66,7 @@ public final class CoordinatorPlanner {
             String victim = members.getLast();
             if (victim.equals(report.leader())) {
                 Optional<String> successor =
-                        report.coordinators().stream()
+                        report.voters().stream()
                                 .filter(
                                         c ->
                                                 !c.member().equals(victim)
@@ -85,7 +95,26 @@ public final class CoordinatorPlanner {
             return new Step(
                     target, Optional.empty(), true, "shrinking " + statefulSet + " to " + target);
         }
+        Optional<String> leftover =
+                report.coordinators().stream()
+                        .filter(c -> !c.voting())
+                        .map(ClusterReport.Coordinator::member)
+                        .filter(m -> isPodOf(statefulSet, m))
+                        .filter(m -> ClusterNames.ordinal(m) >= target)
+                        .filter(m -> observed.pod(m).isEmpty())
+                        .findFirst();
+        if (leftover.isPresent()) {
+            return new Step(
+                    podsWanted,
+                    Optional.of(new Action.RemoveCoordinator(leftover.get())),
+                    true,
+                    "forgetting the registration of stopped " + leftover.get());
+        }
         return new Step(podsWanted, Optional.empty(), false, "");
+    }
+
+    private static boolean isPodOf(String statefulSet, String member) {
+        return ScaleDownPlanner.isPodOf(statefulSet, member);
     }
 
     /**

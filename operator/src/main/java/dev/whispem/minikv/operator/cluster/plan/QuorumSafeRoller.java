@@ -59,7 +59,7 @@ public final class QuorumSafeRoller {
             }
             PodState leader = coordinators.getFirst();
             Optional<String> successor =
-                    report.coordinators().stream()
+                    report.voters().stream()
                             .filter(c -> !c.member().equals(leader.name()))
                             .filter(
                                     c ->
@@ -71,7 +71,7 @@ public final class QuorumSafeRoller {
             if (successor.isPresent()) {
                 return new Act(new Action.TransferLeadership(leader.name(), successor.get()));
             }
-            if (report.coordinators().size() <= 1) {
+            if (report.voters().size() <= 1) {
                 // A single coordinator has nobody to hand leadership to: a short outage is the
                 // price.
                 return new Act(

@@ -64,5 +64,13 @@ public class MiniKVClusterStatus {
 
         @JsonPropertyDescription("Shard replicas with fewer copies than replicationFactor.")
         public Integer underReplicated;
+
+        @JsonPropertyDescription(
+                "Whether the serving volume servers hold about as many shard replicas each (within one group).")
+        public Boolean balanced;
+
+        @JsonPropertyDescription(
+                "Version of the coordinators' shard map; every membership or placement change bumps it.")
+        public Long epoch;
     }
 }

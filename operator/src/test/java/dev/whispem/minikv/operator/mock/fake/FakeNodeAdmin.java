@@ -17,10 +17,12 @@ import java.util.Set;
 
 /**
  * An in-memory MiniKV cluster answering the admin API the way the node does, from the pods that
- * exist in the mock API server: coordinator pod 0 bootstraps the metadata group, others join only
- * when added; a volume pod registers when ready; a drain moves a server's shards away over a few
- * polls; a leader whose pod is gone is replaced by the lowest healthy member. Unsafe calls
- * (removing the leader, removing an undrained server) fail, as the node would refuse them.
+ * exist in the mock API server: coordinator pod 0 bootstraps the metadata group; other coordinator
+ * pods register (reported with {@code voting} false) and vote only once added, and only then may
+ * become ready ({@link #mayBecomeReady}); a volume pod registers as soon as it exists, again after
+ * a removal while it still runs; a drain moves a server's shards away over a few polls; a leader
+ * whose pod is gone is replaced by the lowest healthy member. Unsafe calls (adding an unregistered
+ * coordinator, removing the leader, removing an undrained server) fail with the node's 409.
  */
 public final class FakeNodeAdmin implements NodeAdminClient {
     public static final int SHARDS = 256;
@@ -31,9 +33,10 @@ public final class FakeNodeAdmin implements NodeAdminClient {
     private final String volumeSet;
     private volatile int replicationFactor;
     private final Set<String> coordinators = new LinkedHashSet<>();
+    private final Set<String> registered = new LinkedHashSet<>();
+    private long epoch;
     private final Map<String, Integer> drainRemaining = new LinkedHashMap<>();
     private final Set<String> volumes = new LinkedHashSet<>();
-    private final Set<String> removedVolumes = new LinkedHashSet<>();
     private String leader;
     private volatile boolean unavailable;
     private volatile int drainSteps = 3;
@@ -79,6 +82,22 @@ public final class FakeNodeAdmin implements NodeAdminClient {
         return Set.copyOf(volumes);
     }
 
+    /** Registered coordinators that do not vote (yet, or any more). */
+    public synchronized Set<String> registeredCoordinators() {
+        return Set.copyOf(registered);
+    }
+
+    /**
+     * Whether a pod may pass its readiness probe: a coordinator once it votes (pod 0 bootstraps),
+     * any volume server.
+     */
+    public synchronized boolean mayBecomeReady(String pod) {
+        if (!pod.startsWith(coordinatorSet + "-")) {
+            return true;
+        }
+        return ClusterNames.ordinal(pod) == 0 || coordinators.contains(pod);
+    }
+
     @Override
     public synchronized ClusterReport clusterStatus() throws NodeAdminException {
         Map<String, Boolean> ready = podReadiness();
@@ -89,6 +108,7 @@ public final class FakeNodeAdmin implements NodeAdminClient {
         if (coordinators.isEmpty()) {
             coordinators.add(bootstrap);
             leader = bootstrap;
+            epoch++;
         }
         if (!ready.getOrDefault(leader, false)) {
             coordinators.stream()
@@ -100,12 +120,15 @@ public final class FakeNodeAdmin implements NodeAdminClient {
                                 timeline().add("elected " + m);
                             });
         }
-        for (Map.Entry<String, Boolean> pod : ready.entrySet()) {
-            String name = pod.getKey();
-            if (name.startsWith(volumeSet + "-")
-                    && pod.getValue()
-                    && !removedVolumes.contains(name)) {
-                volumes.add(name);
+        for (String name : ready.keySet()) {
+            if (name.startsWith(volumeSet + "-") && volumes.add(name)) {
+                epoch++;
+            }
+            if (name.startsWith(coordinatorSet + "-")
+                    && !coordinators.contains(name)
+                    && registered.add(name)) {
+                epoch++;
+                timeline().add("registered " + name);
             }
         }
         drainRemaining.replaceAll(
@@ -113,7 +136,10 @@ public final class FakeNodeAdmin implements NodeAdminClient {
         List<ClusterReport.Coordinator> coordinatorReports = new ArrayList<>();
         for (String member : coordinators) {
             boolean healthy = ready.getOrDefault(member, false);
-            coordinatorReports.add(new ClusterReport.Coordinator(member, healthy, healthy));
+            coordinatorReports.add(new ClusterReport.Coordinator(member, healthy, healthy, true));
+        }
+        for (String member : registered) {
+            coordinatorReports.add(new ClusterReport.Coordinator(member, false, false, false));
         }
         List<ClusterReport.Volume> volumeReports = new ArrayList<>();
         for (String member : volumes) {
@@ -123,7 +149,16 @@ public final class FakeNodeAdmin implements NodeAdminClient {
                     new ClusterReport.Volume(
                             member, ready.getOrDefault(member, false), shards, draining));
         }
-        return new ClusterReport(leader, coordinatorReports, volumeReports, SHARDS, 0, 0);
+        return new ClusterReport(
+                leader,
+                epoch,
+                replicationFactor,
+                coordinatorReports,
+                volumeReports,
+                SHARDS,
+                0,
+                0,
+                drainRemaining.isEmpty());
     }
 
     private int share() {
@@ -135,9 +170,10 @@ public final class FakeNodeAdmin implements NodeAdminClient {
     public synchronized DrainProgress drainVolume(String member) throws NodeAdminException {
         check();
         if (!volumes.contains(member)) {
-            throw new NodeAdminException("unknown volume server " + member);
+            throw conflict("no volume server " + member);
         }
         if (!drainRemaining.containsKey(member)) {
+            epoch++;
             drainRemaining.put(member, share());
             timeline().add("drain " + member);
         }
@@ -148,20 +184,30 @@ public final class FakeNodeAdmin implements NodeAdminClient {
     @Override
     public synchronized void removeVolume(String member) throws NodeAdminException {
         check();
+        if (!volumes.contains(member)) {
+            return;
+        }
         Integer remaining = drainRemaining.get(member);
         if (remaining == null || remaining > 0) {
-            throw new NodeAdminException(member + " still holds shards; drain it first");
+            int held = remaining == null ? share() : remaining;
+            throw conflict(
+                    "volume server " + member + " still holds " + held + " groups; drain it first");
         }
         volumes.remove(member);
         drainRemaining.remove(member);
-        removedVolumes.add(member);
+        epoch++;
         timeline().add("removeVolume " + member);
     }
 
     @Override
     public synchronized void addCoordinator(String member) throws NodeAdminException {
         check();
+        if (!coordinators.contains(member) && !registered.contains(member)) {
+            throw conflict("coordinator " + member + " has not registered yet; start it first");
+        }
+        registered.remove(member);
         if (coordinators.add(member)) {
+            epoch++;
             timeline().add("addCoordinator " + member);
         }
     }
@@ -170,11 +216,14 @@ public final class FakeNodeAdmin implements NodeAdminClient {
     public synchronized void removeCoordinator(String member) throws NodeAdminException {
         check();
         if (member.equals(leader)) {
-            throw new NodeAdminException(
-                    "cannot remove the leader " + member + "; transfer leadership first");
+            throw conflict("coordinator " + member + " is the leader; transfer leadership first");
         }
         if (coordinators.remove(member)) {
+            epoch++;
             timeline().add("removeCoordinator " + member);
+        } else if (registered.remove(member)) {
+            epoch++;
+            timeline().add("forgetCoordinator " + member);
         }
     }
 
@@ -182,10 +231,18 @@ public final class FakeNodeAdmin implements NodeAdminClient {
     public synchronized void transferLeadership(String member) throws NodeAdminException {
         check();
         if (!coordinators.contains(member)) {
-            throw new NodeAdminException(member + " is not a coordinator");
+            throw new NodeAdminException(
+                    "POST /v1/admin/leadership: HTTP 503 UNAVAILABLE: " + member + " is no member",
+                    503,
+                    "UNAVAILABLE");
         }
         timeline().add("transferLeadership " + leader + "->" + member);
         leader = member;
+    }
+
+    /** The 409 the node answers to a call that does not fit the cluster's state. */
+    private static NodeAdminException conflict(String message) {
+        return new NodeAdminException("HTTP 409 CONFLICT: " + message, 409, "CONFLICT");
     }
 
     private void check() throws NodeAdminException {

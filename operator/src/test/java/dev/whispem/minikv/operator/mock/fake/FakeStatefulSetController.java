@@ -35,6 +35,7 @@ public final class FakeStatefulSetController implements AutoCloseable {
     private final Map<String, Integer> lastReplicas = new HashMap<>();
     private final Map<String, Integer> maxUnavailable = new ConcurrentHashMap<>();
     private final Set<String> broken = ConcurrentHashMap.newKeySet();
+    private volatile java.util.function.Predicate<String> readinessGate = pod -> true;
 
     public FakeStatefulSetController(
             KubernetesClient client, String namespace, long readyDelayMillis) {
@@ -51,6 +52,14 @@ public final class FakeStatefulSetController implements AutoCloseable {
 
     public void repairPod(String name) {
         broken.remove(name);
+    }
+
+    /**
+     * What the node's readiness probe depends on besides starting up (a coordinator is ready only
+     * once it votes in the metadata group): a pod becomes ready only when {@code gate} allows it.
+     */
+    public void gateReadiness(java.util.function.Predicate<String> gate) {
+        this.readinessGate = gate;
     }
 
     /**
@@ -102,6 +111,7 @@ public final class FakeStatefulSetController implements AutoCloseable {
                 boolean isReady = isReady(pod);
                 if (!isReady
                         && !broken.contains(podName)
+                        && readinessGate.test(podName)
                         && System.currentTimeMillis() - createdAt.getOrDefault(podName, 0L)
                                 >= readyDelayMillis) {
                     markReady(pod);
