@@ -40,8 +40,34 @@ public class NodeWiring {
     private static final Logger LOG = Logger.getLogger(NodeWiring.class);
 
     /** Opens storage and replication when the process starts, not on the first request. */
-    void eager(@Observes StartupEvent event, KvRouter router, ClusterRuntime cluster) {
+    void eager(
+            @Observes StartupEvent event,
+            KvRouter router,
+            ClusterRuntime cluster,
+            MeterRegistry registry) {
         LOG.debugf("routing %d groups", router.layout().groups());
+        cluster.coordinator()
+                .ifPresent(
+                        c -> {
+                            Gauge.builder(
+                                            "minikv.cluster.moves.in.flight",
+                                            c,
+                                            x -> x.metadata().map().movesInFlight())
+                                    .description("Shard-group moves under way (shard map)")
+                                    .register(registry);
+                            Gauge.builder(
+                                            "minikv.cluster.epoch",
+                                            c,
+                                            x -> x.metadata().map().epoch())
+                                    .description("Shard-map epoch applied by this coordinator")
+                                    .register(registry);
+                            io.micrometer.core.instrument.FunctionCounter.builder(
+                                            "minikv.cluster.moves.finished",
+                                            c,
+                                            CoordinatorService::movesFinished)
+                                    .description("Shard-group moves completed while leading")
+                                    .register(registry);
+                        });
     }
 
     /** Whether this node is part of a coordinator/volume cluster (not standalone, not static). */

@@ -18,6 +18,11 @@ public final class ClusterRuntime implements AutoCloseable {
         this.admin = admin;
     }
 
+    /** The coordinator service, when this node is a coordinator. */
+    public java.util.Optional<CoordinatorService> coordinator() {
+        return java.util.Optional.ofNullable(coordinator);
+    }
+
     public ClusterAdmin admin() {
         return admin;
     }

@@ -60,6 +60,13 @@ public final class CoordinatorService implements AutoCloseable {
                     Thread.ofPlatform().name("minikv-membership-", 0).daemon().factory());
 
     private volatile long leaderSince = -1;
+    private final java.util.concurrent.atomic.AtomicLong movesFinished =
+            new java.util.concurrent.atomic.AtomicLong();
+
+    /** Shard-group moves this coordinator has completed as leader (a metric). */
+    public long movesFinished() {
+        return movesFinished.get();
+    }
 
     public CoordinatorService(
             MetadataGroup metadata,
@@ -238,6 +245,7 @@ public final class CoordinatorService implements AutoCloseable {
                 return;
             }
             propose(new MetadataCommand.FinishMove(group, p.target()));
+            movesFinished.incrementAndGet();
             LOG.infof("group %d: now on %s", group, p.target());
         } catch (Exception e) {
             LOG.infof("group %d: membership change failed, will retry: %s", group, e.getMessage());

@@ -25,6 +25,9 @@ import picocli.CommandLine.ParentCommand;
             MinikvCli.Delete.class,
             MinikvCli.ListKeys.class,
             MinikvCli.Status.class,
+            MinikvCli.Cluster.class,
+            MinikvCli.Drain.class,
+            MinikvCli.RemoveVolume.class,
             MinikvCli.TransferLeadership.class
         })
 public final class MinikvCli {
@@ -189,6 +192,79 @@ public final class MinikvCli {
         @Override
         public Integer call() throws Exception {
             return cli.run(cli.request("/v1/admin/status").GET().build(), false);
+        }
+    }
+
+    @Command(
+            name = "cluster",
+            description =
+                    "The cluster as the coordinators see it: members, health, shards per volume"
+                            + " server, moves in flight.")
+    static final class Cluster implements Callable<Integer> {
+        @ParentCommand MinikvCli cli;
+
+        @Override
+        public Integer call() throws Exception {
+            return cli.run(cli.request("/v1/admin/cluster").GET().build(), false);
+        }
+    }
+
+    @Command(
+            name = "drain",
+            description =
+                    "Move every shard replica off a volume server; with --wait, until it holds"
+                            + " none.")
+    static final class Drain implements Callable<Integer> {
+        @ParentCommand MinikvCli cli;
+
+        @Parameters(index = "0", description = "Volume server (member id)")
+        String member;
+
+        @Option(names = "--wait", description = "Repeat until drained")
+        boolean await;
+
+        @Override
+        public Integer call() throws Exception {
+            String path = "/v1/admin/volumes/" + URLEncoder.encode(member, StandardCharsets.UTF_8);
+            while (true) {
+                HttpResponse<String> r =
+                        cli.http.send(
+                                cli.request(path + "/drain")
+                                        .header("Content-Type", "application/json")
+                                        .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() >= 400) {
+                    System.err.println(r.statusCode() + " " + r.body());
+                    return 1;
+                }
+                System.out.println(r.body());
+                if (!await || r.body().contains("\"drained\":true")) {
+                    return 0;
+                }
+                Thread.sleep(2000);
+            }
+        }
+    }
+
+    @Command(
+            name = "remove-volume",
+            description = "Forget a drained volume server (stop its process first).")
+    static final class RemoveVolume implements Callable<Integer> {
+        @ParentCommand MinikvCli cli;
+
+        @Parameters(index = "0", description = "Volume server (member id)")
+        String member;
+
+        @Override
+        public Integer call() throws Exception {
+            return cli.run(
+                    cli.request(
+                                    "/v1/admin/volumes/"
+                                            + URLEncoder.encode(member, StandardCharsets.UTF_8))
+                            .DELETE()
+                            .build(),
+                    false);
         }
     }
 
