@@ -32,16 +32,6 @@ import org.junit.jupiter.api.Test;
  */
 class ClusterFaultIT {
 
-    /**
-     * Found by this test: after `docker network disconnect` + `connect` (a healed partition, same
-     * address) the cut-off node never rejoins its Raft groups: it stays a candidate, or a follower
-     * without a leader, while the others carry on without it. Run the partition fault with
-     * -De2e.faults.partition=true once the node handles it (docs/node/operations.md, known issues).
-     */
-    static final String KNOWN_PARTITION_BUG =
-            "cluster fault run: partition fault not injected (known node bug: a partitioned node does"
-                    + " not rejoin after the partition heals; -De2e.faults.partition=true runs it)";
-
     private static final int CLIENTS = 4;
     private static final Duration FAULT_LENGTH = Duration.ofSeconds(8);
     private static final Duration BETWEEN_FAULTS = Duration.ofSeconds(6);
@@ -82,15 +72,12 @@ class ClusterFaultIT {
                     "freeze the leader node" + (leader + 1) + " (docker pause)",
                     () -> cluster.pause(leader),
                     () -> cluster.unpause(leader));
-            if (Boolean.getBoolean("e2e.faults.partition")) {
-                // Opt-in until the node recovers from it: see KNOWN_PARTITION_BUG.
-                fault(
-                        "disconnect node2 from the network, reconnect it",
-                        () -> cluster.disconnect(1),
-                        () -> cluster.reconnect(1));
-            } else {
-                System.out.println(KNOWN_PARTITION_BUG);
-            }
+            // Docker gives the reconnected node a new address under its name: the others must
+            // find it there (docs/decisions/0105-raft-transport-reconnection.md).
+            fault(
+                    "disconnect node2 from the network, reconnect it",
+                    () -> cluster.disconnect(1),
+                    () -> cluster.reconnect(1));
             fault("restart node3 (SIGTERM, start)", () -> cluster.restart(2), () -> {});
             running.set(false);
             for (Thread t : threads) {

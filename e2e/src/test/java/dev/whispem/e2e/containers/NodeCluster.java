@@ -27,25 +27,12 @@ final class NodeCluster implements AutoCloseable {
     private static final int RAFT = 9870;
 
     /**
-     * Addresses are pinned: a node that restarts or rejoins keeps its IP. Known limitation (see
-     * docs/node/operations.md): a peer whose IP changes under the same name is not re-resolved by
-     * the other members' Raft connections, so a group it follows can stay behind.
+     * Addresses are not pinned: a node killed and started again, or reconnected after a partition,
+     * usually comes back with a new IP under the same name, as a restarted pod does, and the other
+     * members must reach it there (docs/decisions/0105-raft-transport-reconnection.md).
      */
-    private final String subnetPrefix = "10.222." + new java.util.Random().nextInt(250) + ".";
+    private final Network network = Network.newNetwork();
 
-    private final Network network =
-            Network.builder()
-                    .createNetworkCmdModifier(
-                            cmd ->
-                                    cmd.withIpam(
-                                            new com.github.dockerjava.api.model.Network.Ipam()
-                                                    .withConfig(
-                                                            new com.github.dockerjava.api.model
-                                                                            .Network.Ipam.Config()
-                                                                    .withSubnet(
-                                                                            subnetPrefix
-                                                                                    + "0/24"))))
-                    .build();
     private final List<GenericContainer<?>> nodes = new ArrayList<>();
     private final Map<Integer, Integer> hostPorts = new ConcurrentHashMap<>();
     private final DockerClient docker;
@@ -56,13 +43,10 @@ final class NodeCluster implements AutoCloseable {
                         .mapToObj(i -> "n" + i + "=" + alias(i - 1) + ":" + RAFT)
                         .collect(Collectors.joining(","));
         for (int i = 0; i < size; i++) {
-            int index = i;
             nodes.add(
                     new GenericContainer<>(LocalImages.require(LocalImages.NODE))
                             .withNetwork(network)
                             .withNetworkAliases(alias(i))
-                            .withCreateContainerCmdModifier(
-                                    cmd -> cmd.withIpv4Address(subnetPrefix + (11 + index)))
                             .withExposedPorts(HTTP)
                             .withTmpFs(Map.of("/tmp", "rw,exec,size=256m"))
                             .withEnv("MINIKV_ROLE", "volume")
