@@ -502,6 +502,9 @@ public final class RatisReplicator implements Replicator {
                 error = replyFailure(reply);
             }
             if (error != null) {
+                dropClientIfClosed(group, error);
+            }
+            if (error != null) {
                 for (Pending p : entry) {
                     p.done().completeExceptionally(error);
                 }
@@ -730,6 +733,19 @@ public final class RatisReplicator implements Replicator {
         }
     }
 
+    /**
+     * A Ratis client that has given up (its retries exhausted while the group was unreachable)
+     * stays closed; forget it so the next request builds a fresh one.
+     */
+    private void dropClientIfClosed(int group, Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof org.apache.ratis.protocol.exceptions.AlreadyClosedException) {
+                closeClient(group);
+                return;
+            }
+        }
+    }
+
     @Override
     public CompletableFuture<byte[]> query(int group, byte[] query) {
         CompletableFuture<RaftClientReply> reply =
@@ -739,6 +755,12 @@ public final class RatisReplicator implements Replicator {
                                 .async()
                                 .sendReadOnly(Message.valueOf(ByteString.copyFrom(query)));
         return reply.orTimeout(REQUEST_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)
+                .whenComplete(
+                        (r, e) -> {
+                            if (e != null) {
+                                dropClientIfClosed(group, e);
+                            }
+                        })
                 .thenApplyAsync(
                         r -> {
                             if (!r.isSuccess()) {
