@@ -107,7 +107,8 @@ public final class CoordinatorService implements AutoCloseable {
     private void tickSafely() {
         try {
             tick();
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            // Never let the schedule die: planning and routing updates stop with it.
             LOG.warn("coordinator tick failed", e);
         }
     }

@@ -27,6 +27,7 @@ public final class VolumeAgent implements AutoCloseable {
             Executors.newSingleThreadScheduledExecutor(
                     Thread.ofPlatform().name("minikv-volume-agent").daemon().factory());
     private int cursor;
+    private int failures;
     private volatile long lastEpoch = -1;
     private volatile boolean joined;
 
@@ -76,12 +77,19 @@ public final class VolumeAgent implements AutoCloseable {
                             Duration.ofSeconds(5));
             if (!answer.ok()) {
                 cursor++;
-                LOG.debugf("heartbeat not accepted: %d %s", answer.status(), answer.body());
+                if (++failures % 5 == 1) {
+                    LOG.warnf(
+                            "heartbeat not accepted (%d in a row): %d %s",
+                            failures, answer.status(), answer.body());
+                }
                 return;
             }
+            failures = 0;
             apply(MetadataStateMachine.JSON.readValue(answer.body(), ClusterMap.class));
-        } catch (Exception e) {
-            LOG.warnf("heartbeat failed: %s", e.getMessage());
+        } catch (Throwable e) {
+            // Never let the schedule die: a lost heartbeat loop would make this volume server look
+            // dead to the coordinators while it still serves.
+            LOG.warn("heartbeat failed", e);
         }
     }
 

@@ -33,7 +33,9 @@ class CoordinatorVolumeClusterIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int GROUPS = 4;
 
-    @TempDir Path tmp;
+    // Kept when the test fails: the nodes' logs are in it.
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
+    Path tmp;
 
     private final Map<String, NodeJvm> nodes = new LinkedHashMap<>();
     private final Map<String, Integer> raftPorts = new HashMap<>();
@@ -181,8 +183,8 @@ class CoordinatorVolumeClusterIT {
         props.put("minikv.cluster.coordinators", coordinatorList);
         props.put("minikv.cluster.bootstrap-coordinator", "c1");
         props.put("minikv.cluster.replication-factor", "3");
-        props.put("minikv.cluster.dead-volume-grace", "10s");
-        props.put("minikv.cluster.liveness-timeout", "4s");
+        props.put("minikv.cluster.dead-volume-grace", "20s");
+        props.put("minikv.cluster.liveness-timeout", "6s");
         nodes.put(name, new NodeJvm(name, tmp.resolve(name), httpPort, props));
     }
 
