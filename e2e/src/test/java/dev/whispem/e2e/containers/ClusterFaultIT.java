@@ -3,7 +3,6 @@ package dev.whispem.e2e.containers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.whispem.e2e.linearizability.LinearizabilityChecker;
 import dev.whispem.e2e.linearizability.Operation;
 import java.io.IOException;
@@ -15,7 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,121 +23,217 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * A replicated cluster of node containers under faults while clients write continuously: a node
- * killed with SIGKILL, the leader frozen, a node cut off the network and reconnected, a node
- * restarted. Afterwards every acknowledged write is readable with its value, the recorded histories
- * of concurrent reads, writes and compare-and-sets are linearizable key by key, and the cluster is
- * healthy again.
+ * A coordinator/volume cluster of node containers (three coordinators, three volume servers,
+ * replication factor 3) under faults while clients read, write and compare-and-set through every
+ * node: a volume server killed with SIGKILL, the metadata leader frozen, a volume server cut off
+ * the network and reconnected, a coordinator restarted. Afterwards every acknowledged write is
+ * readable with its value through every node, the cluster reports itself healthy and balanced, and
+ * the recorded histories are linearizable key by key.
  */
 class ClusterFaultIT {
 
+    private static final int COORDINATORS = 3;
+    private static final int VOLUMES = 3;
+    private static final int GROUPS = 4;
     private static final int CLIENTS = 4;
+
+    /** Longer than the largest election timeout the nodes are given (4 s). */
     private static final Duration FAULT_LENGTH = Duration.ofSeconds(8);
+
     private static final Duration BETWEEN_FAULTS = Duration.ofSeconds(6);
+    private static final Path TARGET = Path.of("target");
 
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private final ObjectMapper json = new ObjectMapper();
     private final List<String> faults = new ArrayList<>();
+
+    /** Fault injections and heals, with their time, for the history file. */
+    private final List<Event> events = Collections.synchronizedList(new ArrayList<>());
+
+    private record Event(long time, String text) {}
+
+    private interface Step {
+        void run() throws Exception;
+    }
 
     @Test
     void noAcknowledgedWriteLostAndHistoriesLinearizableUnderFaults() throws Exception {
-        try (NodeCluster cluster = new NodeCluster(3)) {
-            cluster.start();
-
-            List<Operation> history = Collections.synchronizedList(new ArrayList<>());
-            List<String> keys = IntStream.range(0, 12).mapToObj(i -> "lin-" + i).toList();
-            Map<String, String> acknowledged = new ConcurrentHashMap<>();
-            AtomicBoolean running = new AtomicBoolean(true);
-            List<Thread> threads = new ArrayList<>();
-            for (int c = 0; c < CLIENTS; c++) {
-                threads.add(
-                        Thread.ofPlatform()
-                                .name("client-" + c)
-                                .start(new RecordingClient(c, cluster, keys, history, running)));
+        long runStart = System.nanoTime();
+        try (NodeCluster cluster = new NodeCluster(COORDINATORS, VOLUMES, GROUPS)) {
+            try {
+                run(cluster, runStart);
+            } finally {
+                cluster.saveLogs(TARGET.resolve("cluster-fault-logs"));
             }
-            threads.add(
-                    Thread.ofPlatform()
-                            .name("ack-writer")
-                            .start(() -> writeSequentially(cluster, acknowledged, running)));
-
-            pause(BETWEEN_FAULTS);
-            fault(
-                    "SIGKILL node1, start it again",
-                    () -> cluster.kill(0),
-                    () -> cluster.startAgain(0));
-            int leader = leaderOfMostGroups(cluster);
-            fault(
-                    "freeze the leader node" + (leader + 1) + " (docker pause)",
-                    () -> cluster.pause(leader),
-                    () -> cluster.unpause(leader));
-            // Docker gives the reconnected node a new address under its name: the others must
-            // find it there (docs/decisions/0105-raft-transport-reconnection.md).
-            fault(
-                    "disconnect node2 from the network, reconnect it",
-                    () -> cluster.disconnect(1),
-                    () -> cluster.reconnect(1));
-            fault("restart node3 (SIGTERM, start)", () -> cluster.restart(2), () -> {});
-            running.set(false);
-            for (Thread t : threads) {
-                t.join();
-            }
-
-            awaitHealthy(cluster);
-
-            // Every acknowledged write is there, with its value, on every node.
-            for (int node = 0; node < cluster.size(); node++) {
-                for (var entry : acknowledged.entrySet()) {
-                    HttpResponse<String> r = get(cluster, node, "/v1/kv/" + entry.getKey());
-                    assertThat(r.statusCode())
-                            .as("node%d %s", node + 1, entry.getKey())
-                            .isEqualTo(200);
-                    assertThat(r.body())
-                            .as("node%d %s", node + 1, entry.getKey())
-                            .isEqualTo(entry.getValue());
-                }
-            }
-
-            List<Operation> recorded = List.copyOf(history);
-            var result = new LinearizabilityChecker(Duration.ofSeconds(60)).check(recorded);
-            String report =
-                    String.format(
-                            "cluster fault run: %d faults injected %s; %d acknowledged sequential writes verified on %d nodes;"
-                                    + " %d operations on %d keys checked (%d ok, %d cas-failed, %d unknown): %s%n",
-                            faults.size(),
-                            faults,
-                            acknowledged.size(),
-                            cluster.size(),
-                            recorded.size(),
-                            result.perKey().size(),
-                            count(recorded, Operation.Outcome.OK),
-                            count(recorded, Operation.Outcome.FAILED),
-                            count(recorded, Operation.Outcome.UNKNOWN),
-                            result.verdict());
-            System.out.print(report);
-            Files.writeString(Path.of("target", "cluster-fault-report.txt"), report);
-
-            assertThat(acknowledged).hasSizeGreaterThan(10);
-            assertThat(recorded.size()).isGreaterThan(100);
-            assertThat(result.verdict())
-                    .as(
-                            "non-linearizable keys %s, undecided %s",
-                            result.keysWith(LinearizabilityChecker.Verdict.NOT_LINEARIZABLE),
-                            result.keysWith(LinearizabilityChecker.Verdict.UNKNOWN))
-                    .isEqualTo(LinearizabilityChecker.Verdict.LINEARIZABLE);
         }
     }
 
-    private void fault(String name, Runnable inject, Runnable heal) throws InterruptedException {
+    private void run(NodeCluster cluster, long runStart) throws Exception {
+        cluster.start();
+        long clientsStart = System.nanoTime();
+        Duration startup = Duration.ofNanos(clientsStart - runStart);
+
+        List<Operation> history = Collections.synchronizedList(new ArrayList<>());
+        List<String> keys = IntStream.range(0, 12).mapToObj(i -> "lin-" + i).toList();
+        Map<String, String> acknowledged = new ConcurrentHashMap<>();
+        AtomicBoolean running = new AtomicBoolean(true);
+        List<Thread> threads = new ArrayList<>();
+        // Every client picks a random member for each request, coordinators and volume servers
+        // alike: any node accepts any request.
+        for (int c = 0; c < CLIENTS; c++) {
+            threads.add(
+                    Thread.ofPlatform()
+                            .name("client-" + c)
+                            .start(new RecordingClient(c, cluster, keys, history, running)));
+        }
+        threads.add(
+                Thread.ofPlatform()
+                        .name("ack-writer")
+                        .start(() -> writeSequentially(cluster, acknowledged, running)));
+
+        pause(BETWEEN_FAULTS);
+        int v1 = cluster.index("v1");
+        fault(
+                "SIGKILL volume v1 and start it again",
+                () -> cluster.kill(v1),
+                () -> pause(FAULT_LENGTH),
+                () -> cluster.startAgain(v1));
+
+        // Frozen for longer than an election timeout: the other coordinators elect a leader.
+        String leader = cluster.metadataLeader(Duration.ofSeconds(30));
+        int frozen = cluster.index(leader);
+        String[] successor = {null};
+        fault(
+                "freeze the metadata leader " + leader + " (docker pause)",
+                () -> cluster.pause(frozen),
+                () -> {
+                    long until = System.nanoTime() + FAULT_LENGTH.toNanos();
+                    cluster.awaitLeaderOtherThan(leader, FAULT_LENGTH)
+                            .ifPresent(
+                                    l -> {
+                                        successor[0] = l;
+                                        events.add(
+                                                new Event(
+                                                        System.nanoTime(),
+                                                        "new metadata leader " + l));
+                                    });
+                    pause(Duration.ofNanos(Math.max(0, until - System.nanoTime())));
+                },
+                () -> cluster.unpause(frozen));
+        faults.set(
+                faults.size() - 1,
+                faults.getLast()
+                        + (successor[0] == null
+                                ? "; no other leader seen meanwhile"
+                                : "; " + successor[0] + " took over"));
+
+        // Docker gives the reconnected node a new address under its name: the others must find
+        // it there (docs/decisions/0105-raft-transport-reconnection.md).
+        int v2 = cluster.index("v2");
+        fault(
+                "disconnect volume v2 from the network and reconnect it",
+                () -> cluster.disconnect(v2),
+                () -> pause(FAULT_LENGTH),
+                () -> cluster.reconnect(v2));
+
+        String restarted = cluster.metadataLeader(Duration.ofSeconds(30));
+        int r = cluster.index(restarted);
+        fault(
+                "restart the metadata leader " + restarted + " (SIGTERM, start)",
+                () -> cluster.restart(r),
+                () -> pause(FAULT_LENGTH),
+                () -> {});
+        running.set(false);
+        for (Thread t : threads) {
+            t.join();
+        }
+        long lastFault = System.nanoTime();
+
+        JsonNode report = cluster.awaitHealthy(Duration.ofMinutes(3));
+        Duration recovery = Duration.ofNanos(System.nanoTime() - lastFault);
+
+        // Every acknowledged write is there, with its value, through every node.
+        for (int node = 0; node < cluster.size(); node++) {
+            for (var entry : acknowledged.entrySet()) {
+                HttpResponse<String> got = get(cluster, node, "/v1/kv/" + entry.getKey());
+                assertThat(got.statusCode())
+                        .as("%s through %s", entry.getKey(), cluster.name(node))
+                        .isEqualTo(200);
+                assertThat(got.body())
+                        .as("%s through %s", entry.getKey(), cluster.name(node))
+                        .isEqualTo(entry.getValue());
+            }
+        }
+
+        List<Operation> recorded = List.copyOf(history);
+        var result = new LinearizabilityChecker(Duration.ofSeconds(60)).check(recorded);
+        writeHistory(recorded, clientsStart);
+        String line =
+                String.format(
+                        "cluster fault run: %d coordinators + %d volume servers, %d groups, RF %d;"
+                                + " %d faults injected %s;"
+                                + " %d acknowledged sequential writes verified through %d nodes;"
+                                + " cluster after the faults (%ds): leader %s, epoch %d,"
+                                + " %d/%d coordinators healthy and voting, %d/%d volumes healthy,"
+                                + " shards per volume %s, underReplicatedShards %d, movesInFlight %d,"
+                                + " balanced %s;"
+                                + " %d operations on %d keys checked (%d ok, %d cas-failed, %d unknown): %s;"
+                                + " startup %ds, total %ds%n",
+                        COORDINATORS,
+                        VOLUMES,
+                        GROUPS,
+                        report.path("replicationFactor").asInt(),
+                        faults.size(),
+                        faults,
+                        acknowledged.size(),
+                        cluster.size(),
+                        recovery.toSeconds(),
+                        report.path("leader").asText(),
+                        report.path("epoch").asLong(),
+                        count(report.path("coordinators"), "voting"),
+                        COORDINATORS,
+                        count(report.path("volumes"), "healthy"),
+                        VOLUMES,
+                        shardsPerVolume(report),
+                        report.path("underReplicatedShards").asInt(),
+                        report.path("movesInFlight").asInt(),
+                        report.path("balanced").asBoolean(),
+                        recorded.size(),
+                        result.perKey().size(),
+                        count(recorded, Operation.Outcome.OK),
+                        count(recorded, Operation.Outcome.FAILED),
+                        count(recorded, Operation.Outcome.UNKNOWN),
+                        result.verdict(),
+                        startup.toSeconds(),
+                        Duration.ofNanos(System.nanoTime() - runStart).toSeconds());
+        System.out.print(line);
+        Files.writeString(TARGET.resolve("cluster-fault-report.txt"), line);
+
+        assertThat(acknowledged).hasSizeGreaterThan(10);
+        assertThat(recorded.size()).isGreaterThan(100);
+        assertThat(result.verdict())
+                .as(
+                        "non-linearizable keys %s, undecided %s (history in"
+                                + " target/cluster-fault-history.txt)",
+                        result.keysWith(LinearizabilityChecker.Verdict.NOT_LINEARIZABLE),
+                        result.keysWith(LinearizabilityChecker.Verdict.UNKNOWN))
+                .isEqualTo(LinearizabilityChecker.Verdict.LINEARIZABLE);
+    }
+
+    /** Injects a fault, lets it last ({@code during}), heals it, then lets the cluster settle. */
+    private void fault(String name, Step inject, Step during, Step heal) throws Exception {
         faults.add(name);
+        events.add(new Event(System.nanoTime(), "fault: " + name));
         inject.run();
-        pause(FAULT_LENGTH);
+        during.run();
         heal.run();
+        events.add(new Event(System.nanoTime(), "healed: " + name));
         pause(BETWEEN_FAULTS);
     }
 
     /**
-     * One writer, one key per write: after the faults each acknowledged key must hold its value.
+     * One writer, one key per write, through each node in turn: after the faults each acknowledged
+     * key must hold its value.
      */
     private void writeSequentially(
             NodeCluster cluster, Map<String, String> acknowledged, AtomicBoolean running) {
@@ -163,75 +258,58 @@ class ClusterFaultIT {
         }
     }
 
-    /** The node that leads most shard groups, as the cluster reports it. */
-    private int leaderOfMostGroups(NodeCluster cluster) throws Exception {
-        for (int node = 0; node < cluster.size(); node++) {
-            try {
-                JsonNode status = json.readTree(get(cluster, node, "/v1/admin/status").body());
-                Map<String, Integer> leads = new HashMap<>();
-                status.get("groupStatus")
-                        .forEach(g -> leads.merge(g.path("leader").asText(), 1, Integer::sum));
-                String leader =
-                        leads.entrySet().stream()
-                                .max(Map.Entry.comparingByValue())
-                                .orElseThrow()
-                                .getKey();
-                return Integer.parseInt(leader.substring(1)) - 1;
-            } catch (IOException | RuntimeException unavailable) {
-                // ask another node
-            }
+    /**
+     * Every recorded operation and every fault, in time order, times in milliseconds since the
+     * clients started: {@code target/cluster-fault-history.txt}.
+     */
+    private void writeHistory(List<Operation> recorded, long start) throws IOException {
+        List<Event> all = new ArrayList<>(events);
+        for (Operation op : recorded) {
+            String what =
+                    switch (op.kind()) {
+                        case READ -> "read " + op.key() + " -> " + op.value();
+                        case WRITE -> "write " + op.key() + " " + op.value();
+                        case DELETE -> "delete " + op.key();
+                        case CAS -> "cas " + op.key() + " " + op.expected() + " -> " + op.value();
+                    };
+            all.add(
+                    new Event(
+                            op.call(),
+                            String.format(
+                                    "client%d %s %s (returned +%dms)",
+                                    op.client(),
+                                    what,
+                                    op.outcome(),
+                                    (op.ret() - op.call()) / 1_000_000)));
         }
-        throw new IllegalStateException("no node reports leaders");
+        all.sort(Comparator.comparingLong(Event::time));
+        StringBuilder out = new StringBuilder();
+        for (Event e : all) {
+            out.append(String.format("%8d %s%n", (e.time() - start) / 1_000_000, e.text()));
+        }
+        Files.writeString(TARGET.resolve("cluster-fault-history.txt"), out);
     }
 
-    /** All nodes ready, every group led by one agreed leader, every replica caught up. */
-    private void awaitHealthy(NodeCluster cluster) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        String last = "";
-        while (System.nanoTime() < deadline) {
-            try {
-                List<JsonNode> statuses = new ArrayList<>();
-                for (int node = 0; node < cluster.size(); node++) {
-                    statuses.add(json.readTree(get(cluster, node, "/v1/admin/status").body()));
-                }
-                last = statuses.toString();
-                if (healthy(statuses)) {
-                    return;
-                }
-            } catch (IOException | RuntimeException notYet) {
-                last = notYet.toString();
-            }
-            pause(Duration.ofSeconds(2));
-        }
-        throw new AssertionError("cluster not healthy after the faults: " + last);
+    private static String shardsPerVolume(JsonNode report) {
+        List<String> shards = new ArrayList<>();
+        report.path("volumes")
+                .forEach(
+                        v ->
+                                shards.add(
+                                        v.path("member").asText()
+                                                + "="
+                                                + v.path("shards").asInt()));
+        return shards.toString();
     }
 
-    private static boolean healthy(List<JsonNode> statuses) {
-        Map<Integer, String> leaders = new HashMap<>();
-        Map<Integer, Long> committed = new HashMap<>();
-        for (JsonNode s : statuses) {
-            if (!s.path("ready").asBoolean() || s.path("members").size() != statuses.size()) {
-                return false;
-            }
-            for (JsonNode g : s.get("groupStatus")) {
-                int group = g.path("group").asInt();
-                String leader = g.path("leader").asText("");
-                if (leader.isEmpty() || !leader.equals(leaders.getOrDefault(group, leader))) {
-                    return false;
-                }
-                leaders.put(group, leader);
-                committed.merge(group, g.path("committed").asLong(), Math::max);
+    private static long count(JsonNode members, String flag) {
+        long n = 0;
+        for (JsonNode m : members) {
+            if (m.path(flag).asBoolean() && m.path("healthy").asBoolean()) {
+                n++;
             }
         }
-        // Caught up: every replica has applied everything any replica knows to be committed.
-        for (JsonNode s : statuses) {
-            for (JsonNode g : s.get("groupStatus")) {
-                if (g.path("applied").asLong() < committed.get(g.path("group").asInt())) {
-                    return false;
-                }
-            }
-        }
-        return true;
+        return n;
     }
 
     private HttpResponse<String> get(NodeCluster cluster, int node, String path)
