@@ -108,7 +108,23 @@ final class RatisTransport {
         RaftServerConfigKeys.Log.Appender.setRetryPolicy(
                 properties, "1ms,10, " + APPENDER_RETRY_MILLIS + "ms," + Integer.MAX_VALUE);
         // gRPC as usual, plus a watch over connections to followers that stopped answering.
-        RaftConfigKeys.Rpc.setType(properties, new WatchedGrpc());
+        // Ratis finds the RPC type by class name through its own class loader; where that loader
+        // cannot see this class (Quarkus dev/test class loading, not the packaged application),
+        // plain gRPC is kept and the watch is off.
+        if (visibleToRatis(WatchedGrpc.class)) {
+            RaftConfigKeys.Rpc.setType(properties, new WatchedGrpc());
+        } else {
+            LOG.warn("Raft connection watch off: Ratis cannot load it from this class loader");
+        }
+    }
+
+    private static boolean visibleToRatis(Class<?> type) {
+        try {
+            Class.forName(type.getName(), false, RpcType.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
     }
 
     /** Applies the transport settings of Ratis clients (forwarding writes to a group's leader). */
