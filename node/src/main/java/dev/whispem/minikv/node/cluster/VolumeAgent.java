@@ -26,6 +26,11 @@ public final class VolumeAgent implements AutoCloseable {
     private final ScheduledExecutorService ticker =
             Executors.newSingleThreadScheduledExecutor(
                     Thread.ofPlatform().name("minikv-volume-agent").daemon().factory());
+    private final java.util.Set<Integer> changing =
+            java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.ExecutorService changes =
+            Executors.newSingleThreadExecutor(
+                    Thread.ofPlatform().name("minikv-volume-replicas").daemon().factory());
     private int cursor;
     private int failures;
     private volatile long lastEpoch = -1;
@@ -106,12 +111,27 @@ public final class VolumeAgent implements AutoCloseable {
             ClusterMap.Placement p = map.groups().get(g);
             boolean should = p.hostedBy(id());
             boolean does = replicator.hosts(g);
-            if (should && !does) {
+            if (should != does && changing.add(g)) {
+                int group = g;
                 boolean joining = !p.replicas().contains(id());
-                replicator.host(
-                        g, Routing.peers(map, joining ? p.target() : p.replicas()), joining);
-            } else if (!should && does) {
-                replicator.unhost(g);
+                List<org.apache.ratis.protocol.RaftPeer> peers =
+                        Routing.peers(map, joining && should ? p.target() : p.replicas());
+                // Starting or dropping a replica waits on Ratis (dropping a leader waits for its
+                // pending requests); the heartbeats must go on meanwhile.
+                changes.execute(
+                        () -> {
+                            try {
+                                if (should) {
+                                    replicator.host(group, peers, joining);
+                                } else {
+                                    replicator.unhost(group);
+                                }
+                            } catch (Throwable e) {
+                                LOG.warnf("group %d: %s", group, e.getMessage());
+                            } finally {
+                                changing.remove(group);
+                            }
+                        });
             }
         }
         joined = true;
@@ -120,5 +140,6 @@ public final class VolumeAgent implements AutoCloseable {
     @Override
     public void close() {
         ticker.shutdownNow();
+        changes.shutdownNow();
     }
 }

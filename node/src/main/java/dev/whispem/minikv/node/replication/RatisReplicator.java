@@ -73,6 +73,15 @@ public final class RatisReplicator implements Replicator {
     private final RaftProperties clientProperties = new RaftProperties();
     private final RaftClient[] clients;
 
+    /** Guards {@link #clients} and {@link #groupPeers}; never held while waiting on Ratis. */
+    private final Object clientLock = new Object();
+
+    /**
+     * Serialises starting and dropping replicas, which wait on Ratis; kept apart from {@link
+     * #clientLock} so requests never queue behind a group being removed.
+     */
+    private final Object hostingLock = new Object();
+
     /**
      * Completions of Ratis futures continue here, never on the Ratis thread that completed them:
      * that thread may hold Ratis locks (e.g. the ReadIndex listeners), and proposing the next entry
@@ -374,7 +383,17 @@ public final class RatisReplicator implements Replicator {
         return client(group).async().send(Message.valueOf(ByteString.copyFrom(payload)));
     }
 
-    private synchronized RaftClient client(int group) {
+    /**
+     * The forwarding client of {@code group}. Guarded by {@link #clientLock}, which is never held
+     * across a blocking call: request threads (event loops included) take it.
+     */
+    private RaftClient client(int group) {
+        synchronized (clientLock) {
+            return clientLocked(group);
+        }
+    }
+
+    private RaftClient clientLocked(int group) {
         if (clients[group] == null) {
             RatisTransport.configureClient(clientProperties, config);
             RaftClientConfigKeys.Rpc.setRequestTimeout(
@@ -658,14 +677,19 @@ public final class RatisReplicator implements Replicator {
      * configuration, so it never campaigns, and waits for the leader to add it and send it the log.
      * Its storage for the group's shards is empty: {@link #unhost} left it so.
      */
-    public synchronized void host(int group, List<RaftPeer> members, boolean joining)
+    public void host(int group, List<RaftPeer> members, boolean joining) throws IOException {
+        synchronized (hostingLock) {
+            hostLocked(group, members, joining);
+        }
+    }
+
+    private void hostLocked(int group, List<RaftPeer> members, boolean joining)
             throws IOException {
         if (hosts(group)) {
             return;
         }
         cores[group] = new GroupStateMachine(group, store);
-        groupPeers[group] = List.copyOf(members);
-        closeClient(group);
+        setPeers(group, members);
         RaftClientReply reply =
                 server.groupManagement(
                         GroupManagementRequest.newAdd(
@@ -685,7 +709,13 @@ public final class RatisReplicator implements Replicator {
      * Drops this node's replica of {@code group} once it is no longer a member: the Raft log and
      * the group's shards in storage are deleted, so hosting it again later starts from nothing.
      */
-    public synchronized void unhost(int group) throws IOException {
+    public void unhost(int group) throws IOException {
+        synchronized (hostingLock) {
+            unhostLocked(group);
+        }
+    }
+
+    private void unhostLocked(int group) throws IOException {
         if (!hosts(group)) {
             return;
         }
@@ -715,21 +745,34 @@ public final class RatisReplicator implements Replicator {
     }
 
     /** Records where a group's members are, for forwarding to groups this node does not host. */
-    public synchronized void setPeers(int group, List<RaftPeer> members) {
-        if (!members.equals(groupPeers[group])) {
-            groupPeers[group] = List.copyOf(members);
-            closeClient(group);
+    public void setPeers(int group, List<RaftPeer> members) {
+        synchronized (clientLock) {
+            if (!members.equals(groupPeers[group])) {
+                groupPeers[group] = List.copyOf(members);
+                closeClient(group);
+            }
         }
     }
 
-    private synchronized void closeClient(int group) {
-        if (clients[group] != null) {
-            try {
-                clients[group].close();
-            } catch (IOException e) {
-                LOG.debug("closing Ratis client", e);
-            }
+    /** Forgets the group's client; closing it (which may wait) happens on another thread. */
+    private void closeClient(int group) {
+        RaftClient old;
+        synchronized (clientLock) {
+            old = clients[group];
             clients[group] = null;
+        }
+        if (old != null) {
+            Thread.ofPlatform()
+                    .daemon()
+                    .name("minikv-raft-client-close")
+                    .start(
+                            () -> {
+                                try {
+                                    old.close();
+                                } catch (IOException e) {
+                                    LOG.debug("closing Ratis client", e);
+                                }
+                            });
         }
     }
 
