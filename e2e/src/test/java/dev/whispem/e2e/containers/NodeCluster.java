@@ -17,7 +17,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -246,25 +248,40 @@ final class NodeCluster implements AutoCloseable {
     /**
      * The metadata group's leader as reported through the coordinators other than {@code except},
      * waiting up to {@code timeout} for one that is not {@code except}; empty if none showed up.
+     * The coordinators are asked at once, each with a short timeout: one that still forwards to a
+     * frozen leader hangs, while the new leader answers itself.
      */
     Optional<String> awaitLeaderOtherThan(String except, Duration timeout)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
+            List<CompletableFuture<HttpResponse<String>>> asks = new ArrayList<>();
             for (int c = 0; c < coordinators; c++) {
-                if (name(c).equals(except)) {
-                    continue;
+                if (!name(c).equals(except)) {
+                    asks.add(
+                            http.sendAsync(
+                                    HttpRequest.newBuilder(uri(c, "/v1/admin/cluster"))
+                                            .timeout(Duration.ofSeconds(2))
+                                            .GET()
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString()));
                 }
+            }
+            for (var ask : asks) {
                 try {
-                    String leader = clusterReport(c).path("leader").asText("");
+                    HttpResponse<String> r = ask.get();
+                    String leader =
+                            r.statusCode() == 200
+                                    ? JSON.readTree(r.body()).path("leader").asText("")
+                                    : "";
                     if (!leader.isEmpty() && !leader.equals(except)) {
                         return Optional.of(leader);
                     }
-                } catch (IOException | RuntimeException notYet) {
+                } catch (ExecutionException | IOException | RuntimeException notYet) {
                     // no leader yet, or this one cannot say
                 }
             }
-            Thread.sleep(500);
+            Thread.sleep(300);
         }
         return Optional.empty();
     }
