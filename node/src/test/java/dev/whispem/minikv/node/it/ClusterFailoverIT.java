@@ -117,7 +117,8 @@ class ClusterFailoverIT {
         }
     }
 
-    private static List<String> lost(HttpClient client, URI base, Writers writers, String query)
+    /** Acknowledged writes not read back with an allowed value through {@code base}. */
+    static List<String> lost(HttpClient client, URI base, Writers writers, String query)
             throws Exception {
         List<String> lost = new ArrayList<>();
         for (var e : writers.acknowledged.entrySet()) {

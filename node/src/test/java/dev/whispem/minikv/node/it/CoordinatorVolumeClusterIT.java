@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -158,7 +157,7 @@ class CoordinatorVolumeClusterIT {
         }
         assertThat(writers.acks.get()).isPositive();
         for (String reader : List.of("c1", "v1", "v4", "v5")) {
-            assertThat(lost(http, node(reader).uri("/"), writers))
+            assertThat(ClusterFailoverIT.lost(http, node(reader).uri("/"), writers, ""))
                     .as("acknowledged writes read through " + reader)
                     .isEmpty();
         }
@@ -265,26 +264,5 @@ class CoordinatorVolumeClusterIT {
             Thread.sleep(500);
         }
         throw new AssertionError(what + " did not happen in time; last: " + last);
-    }
-
-    static List<String> lost(HttpClient client, URI base, Writers writers) throws Exception {
-        List<String> lost = new ArrayList<>();
-        for (var e : writers.acknowledged.entrySet()) {
-            HttpResponse<String> r =
-                    client.send(
-                            HttpRequest.newBuilder(base.resolve("/v1/kv/" + e.getKey())).build(),
-                            HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200 || !writers.allowed(e.getKey(), r.body())) {
-                lost.add(
-                        e.getKey()
-                                + "="
-                                + e.getValue()
-                                + " read "
-                                + r.statusCode()
-                                + " "
-                                + r.body());
-            }
-        }
-        return lost;
     }
 }
