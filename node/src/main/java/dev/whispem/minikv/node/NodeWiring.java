@@ -70,6 +70,14 @@ public class NodeWiring {
                         });
     }
 
+    /**
+     * Leaves the cluster in order before the Raft server stops: stops planning and heartbeats and
+     * hands the metadata group's leadership over (bean disposal order is not guaranteed).
+     */
+    void leave(@Observes io.quarkus.runtime.ShutdownEvent event, ClusterRuntime cluster) {
+        cluster.close();
+    }
+
     /** Whether this node is part of a coordinator/volume cluster (not standalone, not static). */
     static boolean clusterMode(NodeConfig node, RaftConfig raft) {
         return node.role() != NodeRole.STANDALONE && raft.peers().isEmpty();
@@ -221,7 +229,10 @@ public class NodeWiring {
                         .register(registry);
         LOG.infof(
                 "role %s, replication %s, %d groups, sync %s",
-                node.role(), replication.engine(), replication.groups(), replication.sync());
+                node.role(),
+                clusterMode(node, raft) ? "RATIS (cluster)" : replication.engine(),
+                replication.groups(),
+                replication.sync());
         CommitObserver observer =
                 (commands, nanos) -> {
                     commit.record(nanos, TimeUnit.NANOSECONDS);

@@ -72,10 +72,33 @@ public class ErrorMappers {
         if (e instanceof StorageException s) {
             return storage(s);
         }
-        if (e instanceof IllegalStateException) {
+        if (e instanceof IllegalStateException || replicationUnreachable(e)) {
             return ApiError.response(503, "UNAVAILABLE", e.getMessage());
+        }
+        if (e instanceof io.vertx.core.http.HttpClosedException) {
+            // The client hung up before we could read its request: nothing was done.
+            LOG.debugf("client closed the connection: %s", e.getMessage());
+            return ApiError.response(400, "BAD_REQUEST", "connection closed by the client");
         }
         LOG.error("unexpected failure", e);
         return ApiError.response(500, "INTERNAL", String.valueOf(e.getMessage()));
+    }
+
+    /**
+     * A group leader that did not answer in time or could not be reached (timeouts and gRPC
+     * failures of the Raft client forwarding a request): the outcome is unknown and the request may
+     * be retried, which is a 503, not an internal error.
+     */
+    private static boolean replicationUnreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.util.concurrent.TimeoutException
+                    || t instanceof org.apache.ratis.protocol.exceptions.TimeoutIOException
+                    || t instanceof org.apache.ratis.protocol.exceptions.RaftException
+                    || t instanceof java.io.IOException
+                    || t.getClass().getName().endsWith("StatusRuntimeException")) {
+                return true;
+            }
+        }
+        return false;
     }
 }

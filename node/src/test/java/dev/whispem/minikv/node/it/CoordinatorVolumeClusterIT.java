@@ -265,4 +265,8 @@ class CoordinatorVolumeClusterIT {
         }
         throw new AssertionError(what + " did not happen in time; last: " + last);
     }
+
+    static List<String> lost(HttpClient client, URI base, Writers writers) throws Exception {
+        return ClusterFailoverIT.lost(client, base, writers, "");
+    }
 }
