@@ -1,5 +1,6 @@
 package dev.whispem.minikv.node;
 
+import dev.whispem.minikv.node.api.auth.AuthConfig;
 import dev.whispem.minikv.node.cluster.ClusterAdmin;
 import dev.whispem.minikv.node.cluster.ClusterHttp;
 import dev.whispem.minikv.node.cluster.ClusterRuntime;
@@ -91,8 +92,10 @@ public class NodeWiring {
 
     @Produces
     @Singleton
-    ClusterHttp clusterHttp() {
-        return new ClusterHttp();
+    ClusterHttp clusterHttp(AuthConfig auth) {
+        // With auth on, node-to-node calls (heartbeats, registrations, forwards) carry the admin
+        // token: every node of a cluster is given the same one.
+        return new ClusterHttp(auth.enabled() ? auth.adminToken().orElse(null) : null);
     }
 
     @Produces

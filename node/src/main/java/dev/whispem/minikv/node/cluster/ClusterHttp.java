@@ -17,6 +17,19 @@ public final class ClusterHttp {
                     .version(HttpClient.Version.HTTP_1_1)
                     .build();
 
+    /** Sent as {@code Authorization: Bearer} on every call when auth is on; else null. */
+    private final String bearerToken;
+
+    /** Calls without credentials (auth off). */
+    public ClusterHttp() {
+        this(null);
+    }
+
+    /** Calls carrying {@code bearerToken} (the admin token) when it is not null or blank. */
+    public ClusterHttp(String bearerToken) {
+        this.bearerToken = bearerToken == null || bearerToken.isBlank() ? null : bearerToken.trim();
+    }
+
     /** An HTTP answer: status and body. */
     public record Answer(int status, String body) {
         public boolean ok() {
@@ -38,6 +51,9 @@ public final class ClusterHttp {
                                         : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             request.header("Content-Type", "application/json");
+        }
+        if (bearerToken != null) {
+            request.header("Authorization", "Bearer " + bearerToken);
         }
         try {
             HttpResponse<String> r =
