@@ -87,6 +87,10 @@ public final class RatisReplicator implements Replicator {
      * that thread may hold Ratis locks (e.g. the ReadIndex listeners), and proposing the next entry
      * or barrier from it deadlocks against the server lock.
      */
+    private final java.util.concurrent.ExecutorService submitter =
+            java.util.concurrent.Executors.newFixedThreadPool(
+                    4, Thread.ofPlatform().name("minikv-raft-submit-", 0).daemon().factory());
+
     private final java.util.concurrent.ExecutorService callbacks =
             java.util.concurrent.Executors.newFixedThreadPool(
                     2, Thread.ofPlatform().name("minikv-raft-callback-", 0).daemon().factory());
@@ -425,11 +429,24 @@ public final class RatisReplicator implements Replicator {
                         .setMessage(Message.valueOf(ByteString.copyFrom(payload)))
                         .setType(type)
                         .build();
-        try {
-            return server.submitClientRequestAsync(request);
-        } catch (IOException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        return offCaller(
+                () -> {
+                    try {
+                        return server.submitClientRequestAsync(request);
+                    } catch (IOException e) {
+                        return CompletableFuture.failedFuture(e);
+                    }
+                });
+    }
+
+    /**
+     * Runs a Ratis call on {@link #submitter}: submitting may wait (the server joins on the
+     * division's state; a client waits for a free slot among its outstanding requests), and
+     * callers include HTTP event loops, which must never wait.
+     */
+    private <T> CompletableFuture<T> offCaller(
+            java.util.function.Supplier<CompletableFuture<T>> call) {
+        return CompletableFuture.supplyAsync(call, submitter).thenCompose(f -> f);
     }
 
     /**
@@ -472,7 +489,7 @@ public final class RatisReplicator implements Replicator {
             synchronized (this) {
                 queue.add(new Pending(proposal, done));
             }
-            pump();
+            submitter.execute(this::pump);
             return done;
         }
 
@@ -794,9 +811,13 @@ public final class RatisReplicator implements Replicator {
         CompletableFuture<RaftClientReply> reply =
                 hosts(group)
                         ? send(group, query, RaftClientRequest.readRequestType())
-                        : client(group)
-                                .async()
-                                .sendReadOnly(Message.valueOf(ByteString.copyFrom(query)));
+                        : offCaller(
+                                () ->
+                                        client(group)
+                                                .async()
+                                                .sendReadOnly(
+                                                        Message.valueOf(
+                                                                ByteString.copyFrom(query))));
         return reply.orTimeout(REQUEST_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)
                 .whenComplete(
                         (r, e) -> {
@@ -846,6 +867,7 @@ public final class RatisReplicator implements Replicator {
             }
         }
         callbacks.shutdown();
+        submitter.shutdown();
         try {
             server.close();
         } catch (IOException e) {
