@@ -24,6 +24,10 @@ class NodeStatefulSetsTest {
         MiniKVCluster cluster =
                 SamplesTest.load("minikvcluster-production.yaml", MiniKVCluster.class);
         cluster.getMetadata().setNamespace("prod");
+        // The sample leaves TLS and encryption off (node 0.1.0 refuses them); the operator's
+        // wiring of both is still checked here.
+        cluster.getSpec().getSecurity().tls.enabled = true;
+        cluster.getSpec().getSecurity().encryptionAtRest.enabled = true;
         return cluster;
     }
 
