@@ -266,7 +266,8 @@ class CoordinatorVolumeClusterIT {
         throw new AssertionError(what + " did not happen in time; last: " + last);
     }
 
-    static List<String> lost(HttpClient client, URI base, Writers writers) throws Exception {
+    static List<String> lost(HttpClient client, java.net.URI base, Writers writers)
+            throws Exception {
         return ClusterFailoverIT.lost(client, base, writers, "");
     }
 }
