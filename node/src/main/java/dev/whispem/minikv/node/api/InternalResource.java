@@ -7,26 +7,70 @@ import static dev.whispem.minikv.node.api.ClusterResource.relay;
 import dev.whispem.minikv.node.cluster.ClusterAdmin;
 import dev.whispem.minikv.node.cluster.ClusterMap;
 import dev.whispem.minikv.node.cluster.VolumeReport;
+import dev.whispem.minikv.node.replication.RatisReplicator;
+import dev.whispem.minikv.node.replication.Replicator;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** Node-to-node calls: volume heartbeats and coordinator registration, answered by the leader. */
+/**
+ * Node-to-node calls: volume heartbeats and coordinator registration, answered by the leader; and a
+ * shard group's snapshot, answered by any replica of the group.
+ */
 @Path("/v1/internal")
 @Tag(name = "internal")
 @Produces(MediaType.APPLICATION_JSON)
 public class InternalResource {
 
-    private final ClusterAdmin admin;
+    private static final org.jboss.logging.Logger LOG =
+            org.jboss.logging.Logger.getLogger(InternalResource.class);
 
-    public InternalResource(ClusterAdmin admin) {
+    private final ClusterAdmin admin;
+    private final Replicator replicator;
+
+    public InternalResource(ClusterAdmin admin, Replicator replicator) {
         this.admin = admin;
+        this.replicator = replicator;
+    }
+
+    @GET
+    @Path("groups/{group}/snapshot")
+    @Produces({MediaType.APPLICATION_OCTET_STREAM, MediaType.APPLICATION_JSON})
+    @Operation(
+            summary =
+                    "This replica's state of a shard group as a snapshot stream, for a follower"
+                            + " behind the leader's purged log (node to node)")
+    public Response snapshot(@PathParam("group") int group) {
+        if (!(replicator instanceof RatisReplicator ratis)
+                || group < 0
+                || group >= ratis.groupCount()
+                || !ratis.hosts(group)) {
+            return ApiError.response(
+                    404, "NOT_FOUND", "group " + group + " has no replica on this node");
+        }
+        StreamingOutput body =
+                out -> {
+                    long start = System.nanoTime();
+                    try {
+                        long entries = ratis.exportSnapshot(group, out);
+                        LOG.infof(
+                                "served a snapshot of group %d: %d entries in %d ms",
+                                group, entries, (System.nanoTime() - start) / 1_000_000);
+                    } catch (IllegalStateException e) {
+                        // Cut short: the receiver sees a truncated stream and rejects it.
+                        throw new java.io.IOException(e.getMessage(), e);
+                    }
+                };
+        return Response.ok(body, MediaType.APPLICATION_OCTET_STREAM).build();
     }
 
     @POST

@@ -10,6 +10,16 @@ final class Routing {
     private Routing() {}
 
     static void apply(RatisReplicator replicator, ClusterMap map) {
+        // Where each volume server serves HTTP: a follower fetches snapshots from its leader there.
+        java.util.Map<String, String> http = new java.util.TreeMap<>();
+        map.volumes()
+                .forEach(
+                        (id, v) -> {
+                            if (v.http() != null) {
+                                http.put(id, v.http());
+                            }
+                        });
+        replicator.peerHttp().update(http);
         for (int g = 0; g < map.groups().size() && g < replicator.groupCount(); g++) {
             List<String> replicas = map.groups().get(g).replicas();
             if (!replicas.isEmpty()) {

@@ -38,6 +38,12 @@ public final class GroupStateMachine {
         return "applied:" + group;
     }
 
+    /** Re-reads the revision and applied index from the store (after a snapshot install). */
+    public synchronized void reload() {
+        this.revision = store.counter(revisionCounter(group));
+        this.appliedIndex = store.counter(appliedCounter(group));
+    }
+
     public int group() {
         return group;
     }

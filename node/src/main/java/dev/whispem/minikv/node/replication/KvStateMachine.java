@@ -1,14 +1,46 @@
 package dev.whispem.minikv.node.replication;
 
+import dev.whispem.minikv.node.routing.ShardLayout;
+import dev.whispem.minikv.node.storage.KvStore;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.raftlog.RaftLog;
+import org.apache.ratis.server.storage.FileInfo;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.SnapshotInfo;
+import org.apache.ratis.statemachine.StateMachineStorage;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
+import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.LifeCycle;
+import org.jboss.logging.Logger;
 
 /**
  * The Ratis state machine of one shard group: applies committed log entries through {@link
@@ -18,27 +50,213 @@ import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
  * writes are therefore not synced. The applied log index is written in the same storage batch as
  * the data, so after a crash the entries the store already holds are recognised and skipped when
  * Ratis replays its log — replay is idempotent.
+ *
+ * <p>Snapshots (decision 0108): the data already lives in the store, so taking a snapshot flushes
+ * the store and records the snapshot's term and index in a marker file of Ratis' {@link
+ * SimpleStateMachineStorage}; Ratis then purges the log up to it. A follower behind the leader's
+ * purged log is notified rather than sent files: it fetches the group's state from the leader over
+ * HTTP ({@link SnapshotStream}), checks the whole stream, replaces the group's shards with it and
+ * reports the installed term and index.
  */
 final class KvStateMachine extends BaseStateMachine {
 
-    private final GroupStateMachine core;
+    private static final Logger LOG = Logger.getLogger(KvStateMachine.class);
 
-    KvStateMachine(GroupStateMachine core) {
+    /** A fetched stream is downloaded to this file in the group's state machine directory. */
+    static final String DOWNLOAD_FILE = "download.snapshot";
+
+    /** A checked stream being installed; kept until the install has completed. */
+    static final String INSTALL_FILE = "install.snapshot";
+
+    private static final String MARKER_HEADER = "minikv snapshot marker v1";
+
+    /** Snapshot markers kept: the latest and the one before. */
+    static final org.apache.ratis.statemachine.SnapshotRetentionPolicy RETAIN_TWO =
+            new org.apache.ratis.statemachine.SnapshotRetentionPolicy() {
+                @Override
+                public int getNumSnapshotsRetained() {
+                    return 2;
+                }
+            };
+
+    private final GroupStateMachine core;
+    private final int groups;
+    private final PeerHttp peers;
+    private final Executor installer;
+    private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+    private volatile Path smDir;
+
+    KvStateMachine(GroupStateMachine core, int groups, PeerHttp peers, Executor installer) {
         this.core = core;
+        this.groups = groups;
+        this.peers = peers;
+        this.installer = installer;
     }
 
     GroupStateMachine core() {
         return core;
     }
 
+    /** The counter that is non-zero while group {@code group}'s shards are being replaced. */
+    static String installingCounter(int group) {
+        return "installing:" + group;
+    }
+
+    // ---------------------------------------------------------------- lifecycle and snapshots
+
     @Override
-    public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+    public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage)
+            throws IOException {
+        super.initialize(server, groupId, raftStorage);
+        storage.init(raftStorage);
+        smDir = raftStorage.getStorageDir().getStateMachineDir().toPath();
+        Files.createDirectories(smDir);
+        getLifeCycle()
+                .startAndTransition(
+                        () -> {
+                            resumeInterruptedInstall();
+                            load();
+                        },
+                        IOException.class);
+    }
+
+    @Override
+    public void pause() {
+        getLifeCycle().transition(LifeCycle.State.PAUSING);
+        getLifeCycle().transition(LifeCycle.State.PAUSED);
+    }
+
+    /** After an install: Ratis reloads the state machine from its latest snapshot. */
+    @Override
+    public void reinitialize() throws IOException {
+        getLifeCycle().startAndTransition(this::load, IOException.class);
+    }
+
+    /** Loads the latest snapshot's term and index and the group's counters from the store. */
+    private synchronized void load() throws IOException {
+        core.reload();
+        SingleFileSnapshotInfo latest = storage.loadLatestSnapshot();
+        if (latest == null) {
+            return;
+        }
+        long appliedAtSnapshot = readMarker(latest.getFile().getPath());
+        if (core.appliedIndex() < appliedAtSnapshot) {
+            // The store lost writes the snapshot says were durable: replaying after the snapshot
+            // would build a wrong state.
+            throw new IOException(
+                    "group "
+                            + core.group()
+                            + ": the store's applied index "
+                            + core.appliedIndex()
+                            + " is behind snapshot "
+                            + latest.getTermIndex()
+                            + " (applied "
+                            + appliedAtSnapshot
+                            + "); drop this replica and let it be re-created");
+        }
+        TermIndex current = getLastAppliedTermIndex();
+        if (current == null || current.compareTo(latest.getTermIndex()) < 0) {
+            setLastAppliedTermIndex(latest.getTermIndex());
+        }
+    }
+
+    @Override
+    public SnapshotInfo getLatestSnapshot() {
+        return storage.getLatestSnapshot();
+    }
+
+    @Override
+    public StateMachineStorage getStateMachineStorage() {
+        return storage;
+    }
+
+    /**
+     * Makes the store durable up to the applied index and records it as the latest snapshot. Runs
+     * on Ratis' apply thread, so nothing is applied meanwhile.
+     */
+    @Override
+    public synchronized long takeSnapshot() throws IOException {
+        TermIndex last = getLastAppliedTermIndex();
+        if (last == null || last.getIndex() <= 0) {
+            return RaftLog.INVALID_LOG_INDEX;
+        }
+        SnapshotInfo latest = storage.getLatestSnapshot();
+        if (latest != null && latest.getIndex() >= last.getIndex()) {
+            return latest.getIndex();
+        }
+        try {
+            core.store().flush();
+        } catch (RuntimeException e) {
+            throw new IOException("cannot flush the store for a snapshot", e);
+        }
+        writeMarker(last, core.appliedIndex());
+        return last.getIndex();
+    }
+
+    private void writeMarker(TermIndex at, long applied) throws IOException {
+        Path marker = storage.getSnapshotFile(at.getTerm(), at.getIndex()).toPath();
+        Path tmp = marker.resolveSibling(marker.getFileName() + ".tmp");
+        String text =
+                MARKER_HEADER
+                        + "\nterm="
+                        + at.getTerm()
+                        + "\nindex="
+                        + at.getIndex()
+                        + "\napplied="
+                        + applied
+                        + "\n";
+        try (FileChannel ch =
+                FileChannel.open(
+                        tmp,
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.TRUNCATE_EXISTING,
+                        StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+            ch.force(true);
+        }
+        Files.move(
+                tmp, marker, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        // Ratis only cleans up snapshots that have a digest file.
+        org.apache.ratis.io.MD5Hash md5 =
+                org.apache.ratis.util.MD5FileUtil.computeAndSaveMd5ForFile(marker.toFile());
+        syncDirectory(marker.getParent());
+        storage.updateLatestSnapshot(
+                new SingleFileSnapshotInfo(new FileInfo(marker, md5), at.getTerm(), at.getIndex()));
+    }
+
+    /** The applied index the store had reached when the marker was written. */
+    private static long readMarker(Path marker) throws IOException {
+        List<String> lines = Files.readAllLines(marker, StandardCharsets.UTF_8);
+        if (lines.isEmpty() || !lines.get(0).equals(MARKER_HEADER)) {
+            throw new IOException("not a MiniKV snapshot marker: " + marker);
+        }
+        for (String line : lines) {
+            if (line.startsWith("applied=")) {
+                return Long.parseLong(line.substring("applied=".length()));
+            }
+        }
+        throw new IOException("snapshot marker without applied index: " + marker);
+    }
+
+    private static void syncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException ignored) {
+            // not every platform can open a directory; the rename is still atomic
+        }
+    }
+
+    // ---------------------------------------------------------------- applying entries
+
+    @Override
+    public synchronized CompletableFuture<Message> applyTransaction(TransactionContext trx) {
         LogEntryProto entry = trx.getLogEntry();
         long index = entry.getIndex();
         try {
             if (index <= core.appliedIndex()) {
-                // Already in storage: this is a replay after a restart, nobody waits for it.
-                updateLastAppliedTermIndex(entry.getTerm(), index);
+                // Already in storage: a replay after a restart, or an entry an installed snapshot
+                // covers. Nobody waits for it.
+                advanceApplied(entry.getTerm(), index);
                 return CompletableFuture.completedFuture(Message.EMPTY);
             }
             byte[] payload = entry.getStateMachineLogEntry().getLogData().toByteArray();
@@ -50,7 +268,7 @@ final class KvStateMachine extends BaseStateMachine {
             }
             core.markApplied(batch, index);
             batch.commit(false);
-            updateLastAppliedTermIndex(entry.getTerm(), index);
+            advanceApplied(entry.getTerm(), index);
             return CompletableFuture.completedFuture(
                     Message.valueOf(ByteString.copyFrom(OutcomeCodec.encode(outcomes))));
         } catch (RuntimeException e) {
@@ -59,6 +277,208 @@ final class KvStateMachine extends BaseStateMachine {
             return CompletableFuture.failedFuture(e);
         }
     }
+
+    /** Configuration and other non-data entries move the applied index too. */
+    @Override
+    public synchronized void notifyTermIndexUpdated(long term, long index) {
+        advanceApplied(term, index);
+    }
+
+    /** Moves the applied term-index forward; never back (an installed snapshot may be ahead). */
+    private void advanceApplied(long term, long index) {
+        TermIndex current = getLastAppliedTermIndex();
+        if (current == null || index > current.getIndex()) {
+            updateLastAppliedTermIndex(term, index);
+        }
+    }
+
+    // ---------------------------------------------------------------- serving a snapshot
+
+    /**
+     * Writes this replica's state of the group as a {@link SnapshotStream}: a consistent store view
+     * taken together with the applied term and index, so the stream holds exactly the effects of
+     * the log up to that index. Returns the number of entries.
+     */
+    long exportTo(OutputStream out) throws IOException {
+        KvStore.View view;
+        TermIndex at;
+        synchronized (this) {
+            at = getLastAppliedTermIndex();
+            if (at == null || at.getIndex() < 0) {
+                throw new IllegalStateException("group " + core.group() + " has applied nothing");
+            }
+            view = core.store().view();
+        }
+        try (view) {
+            int[] shards = new ShardLayout(groups).shardsOf(core.group());
+            SnapshotStream.Header header =
+                    new SnapshotStream.Header(
+                            core.group(),
+                            groups,
+                            at.getTerm(),
+                            at.getIndex(),
+                            view.counter(GroupStateMachine.revisionCounter(core.group())));
+            BufferedOutputStream buffered = new BufferedOutputStream(out, 1 << 16);
+            long n = SnapshotStream.write(buffered, header, concat(view, shards));
+            buffered.flush();
+            return n;
+        }
+    }
+
+    private static Iterator<KvStore.RawEntry> concat(KvStore.View view, int[] shards) {
+        return new Iterator<>() {
+            private int next;
+            private Iterator<KvStore.RawEntry> current = List.<KvStore.RawEntry>of().iterator();
+
+            @Override
+            public boolean hasNext() {
+                while (!current.hasNext() && next < shards.length) {
+                    current = view.shard(shards[next++]);
+                }
+                return current.hasNext();
+            }
+
+            @Override
+            public KvStore.RawEntry next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return current.next();
+            }
+        };
+    }
+
+    // ---------------------------------------------------------------- installing a snapshot
+
+    /**
+     * The leader has purged the entries this replica needs: fetch the group's state from it over
+     * HTTP and install it. Runs off Ratis' threads; Ratis asks again until the future completes
+     * with the installed term and index.
+     */
+    @Override
+    public CompletableFuture<TermIndex> notifyInstallSnapshotFromLeader(
+            RoleInfoProto roleInfo, TermIndex firstTermIndexInLog) {
+        String leader =
+                RaftPeerId.valueOf(roleInfo.getFollowerInfo().getLeaderInfo().getId().getId())
+                        .toString();
+        LOG.infof(
+                "group %d: the leader %s starts its log at %s; installing its snapshot",
+                core.group(), leader, firstTermIndexInLog);
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        return fetchAndInstall(leader, firstTermIndexInLog);
+                    } catch (IOException e) {
+                        LOG.warnf(
+                                "group %d: installing a snapshot from %s failed: %s",
+                                core.group(), leader, e.getMessage());
+                        throw new UncheckedIOException(e);
+                    }
+                },
+                installer);
+    }
+
+    private TermIndex fetchAndInstall(String leader, TermIndex firstInLog) throws IOException {
+        Path download = smDir.resolve(DOWNLOAD_FILE);
+        long start = System.nanoTime();
+        peers.fetchSnapshot(leader, core.group(), download);
+        SnapshotStream.Header header = verify(download);
+        if (header.index() + 1 < firstInLog.getIndex()) {
+            Files.deleteIfExists(download);
+            throw new IOException(
+                    "the snapshot ends at "
+                            + header.index()
+                            + ", before the leader's log starts at "
+                            + firstInLog.getIndex());
+        }
+        long bytes = Files.size(download);
+        Path install = smDir.resolve(INSTALL_FILE);
+        Files.move(
+                download,
+                install,
+                StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
+        syncDirectory(smDir);
+        TermIndex installed = install(install);
+        LOG.infof(
+                "group %d: installed snapshot %s from %s (%d bytes) in %d ms",
+                core.group(), installed, leader, bytes, (System.nanoTime() - start) / 1_000_000);
+        return installed;
+    }
+
+    /** Checks a whole stream file without applying anything; deletes it when it is bad. */
+    private SnapshotStream.Header verify(Path file) throws IOException {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            return SnapshotStream.verify(in, core.group(), groups);
+        } catch (SnapshotStream.MalformedSnapshotException e) {
+            Files.deleteIfExists(file);
+            throw e;
+        }
+    }
+
+    /**
+     * Replaces the group's shards with a checked stream file. A counter marks the replacement as in
+     * progress until the marker of the new snapshot is durable, so a crash midway is finished at
+     * the next start ({@link #resumeInterruptedInstall}) from the same file.
+     */
+    private synchronized TermIndex install(Path file) throws IOException {
+        SnapshotStream.Header header;
+        int group = core.group();
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            SnapshotStream.Reader reader = SnapshotStream.read(in, group, groups);
+            header = reader.header();
+            core.store()
+                    .write(
+                            new dev.whispem.minikv.node.storage.WriteSet()
+                                    .counter(installingCounter(group), header.index() + 1),
+                            true);
+            try {
+                core.store()
+                        .replaceShards(
+                                new ShardLayout(groups).shardsOf(group),
+                                reader,
+                                Map.of(
+                                        GroupStateMachine.revisionCounter(group),
+                                        header.revision(),
+                                        GroupStateMachine.appliedCounter(group),
+                                        header.index()));
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+        }
+        TermIndex installed = TermIndex.valueOf(header.term(), header.index());
+        writeMarker(installed, header.index());
+        core.store()
+                .write(
+                        new dev.whispem.minikv.node.storage.WriteSet()
+                                .counter(installingCounter(group), 0),
+                        true);
+        Files.deleteIfExists(file);
+        storage.cleanupOldSnapshots(RETAIN_TWO);
+        core.reload();
+        setLastAppliedTermIndex(installed);
+        return installed;
+    }
+
+    /** Finishes an install a crash interrupted, from the checked file it was reading. */
+    private void resumeInterruptedInstall() throws IOException {
+        if (core.store().counter(installingCounter(core.group())) == 0) {
+            return;
+        }
+        Path install = smDir.resolve(INSTALL_FILE);
+        if (!Files.exists(install)) {
+            throw new IOException(
+                    "group "
+                            + core.group()
+                            + ": a snapshot install was interrupted and its file is gone; drop"
+                            + " this replica and let it be re-created");
+        }
+        verify(install);
+        LOG.infof("group %d: finishing an interrupted snapshot install", core.group());
+        install(install);
+    }
+
+    // ---------------------------------------------------------------- reads
 
     /** The read barrier: after ReadIndex, answers the group's revision. */
     @Override

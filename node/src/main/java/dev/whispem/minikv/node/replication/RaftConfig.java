@@ -52,4 +52,22 @@ public interface RaftConfig {
     /** Most client commands coalesced into one log entry. */
     @WithDefault("1024")
     int maxCommandsPerEntry();
+
+    /**
+     * Applied entries between snapshots of a group; each snapshot lets Ratis purge the log up to
+     * it. 0 turns snapshots and purging off (the log grows forever).
+     */
+    @WithDefault("100000")
+    long snapshotEveryEntries();
+
+    /** Size of one Raft log segment file in KiB; only whole closed segments are purged. */
+    @WithDefault("32768")
+    int logSegmentSizeKib();
+
+    /**
+     * Static-peer clusters only: the HTTP address of every peer as {@code id=host:port}, so a
+     * follower behind its leader's purged log can fetch a snapshot. Coordinator/volume clusters
+     * learn the addresses from the shard map.
+     */
+    Optional<List<String>> peerHttp();
 }

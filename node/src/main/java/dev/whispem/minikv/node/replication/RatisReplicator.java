@@ -70,6 +70,15 @@ public final class RatisReplicator implements Replicator {
     private final List<RaftPeer>[] groupPeers;
 
     private final RaftPeer self;
+
+    /** HTTP addresses of the peers, for fetching snapshots from a group's leader. */
+    private final PeerHttp peerHttp;
+
+    /** Fetches and installs snapshots, off Ratis' threads. */
+    private final java.util.concurrent.ExecutorService installer =
+            java.util.concurrent.Executors.newSingleThreadExecutor(
+                    Thread.ofPlatform().name("minikv-snapshot-install").daemon().factory());
+
     private final RaftProperties clientProperties = new RaftProperties();
     private final RaftClient[] clients;
 
@@ -143,6 +152,7 @@ public final class RatisReplicator implements Replicator {
             barriers[g] = new ReadBarrier(g);
         }
         RaftPeerId selfId = RaftPeerId.valueOf(config.nodeId());
+        this.peerHttp = new PeerHttp(PeerHttp.parse(config.peerHttp().orElse(List.of())));
         this.peers = peers(config, selfId);
         this.self =
                 peers.stream()
@@ -168,7 +178,8 @@ public final class RatisReplicator implements Replicator {
                                     gid -> {
                                         Integer g = indexOf.get(gid);
                                         if (g != null) {
-                                            return new KvStateMachine(cores[g]);
+                                            return new KvStateMachine(
+                                                    cores[g], groupCount, peerHttp, installer);
                                         }
                                         var extra = extraGroups.apply(gid);
                                         if (extra == null) {
@@ -270,10 +281,13 @@ public final class RatisReplicator implements Replicator {
         // One log entry must fit both the appender's batch and the log write buffer.
         RaftServerConfigKeys.Log.setWriteBufferSize(
                 p, SizeInBytes.valueOf((config.logWriteBufferKib() + 64) + "KB"));
-        RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("32MB"));
+        SizeInBytes segment = SizeInBytes.valueOf(config.logSegmentSizeKib() + "KB");
+        RaftServerConfigKeys.Log.setSegmentSizeMax(p, segment);
+        RaftServerConfigKeys.Log.setPreallocatedSize(
+                p, SizeInBytes.valueOf(Math.min(4096, config.logSegmentSizeKib()) + "KB"));
         RaftServerConfigKeys.Log.Appender.setBufferByteLimit(
                 p, SizeInBytes.valueOf(config.logWriteBufferKib() + "KB"));
-        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, false);
+        snapshots(p, config.snapshotEveryEntries());
         // A new member replays the whole log before a membership change commits; on a busy
         // machine that takes longer than the default (the election timeout).
         RaftServerConfigKeys.setStagingTimeout(
@@ -281,6 +295,49 @@ public final class RatisReplicator implements Replicator {
         RaftServerConfigKeys.Write.setElementLimit(p, 16384);
         RatisTransport.configure(p, config);
         return p;
+    }
+
+    /**
+     * Snapshots every {@code every} applied entries (0: never), with the log purged up to each one
+     * even if a follower still needs older entries: such a follower fetches the group's state over
+     * HTTP instead ({@link KvStateMachine#notifyInstallSnapshotFromLeader}); Ratis never ships
+     * snapshot files.
+     */
+    static void snapshots(RaftProperties p, long every) {
+        RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(p, false);
+        if (every <= 0) {
+            RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, false);
+            return;
+        }
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+        // Not at shutdown: the store may be closing by then, and the log replays anyway.
+        RaftServerConfigKeys.Snapshot.setTriggerWhenStopEnabled(p, false);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, every);
+        RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+        RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.max(1, Math.min(1024, every)));
+    }
+
+    /** HTTP addresses of the peers; the shard map keeps them current in a cluster. */
+    public PeerHttp peerHttp() {
+        return peerHttp;
+    }
+
+    /**
+     * Writes this replica's state of {@code group} as a {@link SnapshotStream} (for a follower that
+     * is behind the purged log); returns the number of entries.
+     *
+     * @throws IllegalStateException when the group is not hosted here
+     */
+    public long exportSnapshot(int group, java.io.OutputStream out) throws IOException {
+        if (group < 0 || group >= groupIds.length || !hosts(group)) {
+            throw new IllegalStateException("group " + group + " is not hosted here");
+        }
+        var sm = server.getDivision(groupIds[group]).getStateMachine();
+        if (!(sm instanceof KvStateMachine kv)) {
+            throw new IllegalStateException("group " + group + " is not a shard group");
+        }
+        return kv.exportTo(out);
     }
 
     @Override
@@ -441,8 +498,8 @@ public final class RatisReplicator implements Replicator {
 
     /**
      * Runs a Ratis call on {@link #submitter}: submitting may wait (the server joins on the
-     * division's state; a client waits for a free slot among its outstanding requests), and
-     * callers include HTTP event loops, which must never wait.
+     * division's state; a client waits for a free slot among its outstanding requests), and callers
+     * include HTTP event loops, which must never wait.
      */
     private <T> CompletableFuture<T> offCaller(
             java.util.function.Supplier<CompletableFuture<T>> call) {
@@ -700,8 +757,7 @@ public final class RatisReplicator implements Replicator {
         }
     }
 
-    private void hostLocked(int group, List<RaftPeer> members, boolean joining)
-            throws IOException {
+    private void hostLocked(int group, List<RaftPeer> members, boolean joining) throws IOException {
         if (hosts(group)) {
             return;
         }
@@ -756,7 +812,8 @@ public final class RatisReplicator implements Replicator {
                 shards,
                 List.of(
                         GroupStateMachine.revisionCounter(group),
-                        GroupStateMachine.appliedCounter(group)));
+                        GroupStateMachine.appliedCounter(group),
+                        KvStateMachine.installingCounter(group)));
         cores[group] = new GroupStateMachine(group, store);
         LOG.infof("dropped group %d", group);
     }
@@ -868,6 +925,7 @@ public final class RatisReplicator implements Replicator {
         }
         callbacks.shutdown();
         submitter.shutdown();
+        installer.shutdownNow();
         try {
             server.close();
         } catch (IOException e) {

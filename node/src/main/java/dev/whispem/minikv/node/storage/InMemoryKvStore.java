@@ -42,6 +42,61 @@ public final class InMemoryKvStore implements KvStore {
     }
 
     @Override
+    public void flush() {}
+
+    @Override
+    public synchronized View view() {
+        // Writers hold this lock, so the copy is one point in time.
+        ConcurrentSkipListMap<byte[], byte[]> copy = data.clone();
+        Map<String, Long> counterCopy = Map.copyOf(counters);
+        return new View() {
+            @Override
+            public long counter(String name) {
+                return counterCopy.getOrDefault(name, 0L);
+            }
+
+            @Override
+            public Iterator<RawEntry> shard(int shard) {
+                Iterator<Map.Entry<byte[], byte[]>> it =
+                        copy.subMap(DataKey.shardStart(shard), DataKey.shardEnd(shard))
+                                .entrySet()
+                                .iterator();
+                return new Iterator<>() {
+                    @Override
+                    public boolean hasNext() {
+                        return it.hasNext();
+                    }
+
+                    @Override
+                    public RawEntry next() {
+                        Map.Entry<byte[], byte[]> e = it.next();
+                        return new RawEntry(e.getKey(), e.getValue());
+                    }
+                };
+            }
+
+            @Override
+            public void close() {}
+        };
+    }
+
+    @Override
+    public synchronized void replaceShards(
+            int[] shards, Iterator<RawEntry> entries, Map<String, Long> newCounters) {
+        for (int shard : shards) {
+            data.subMap(DataKey.shardStart(shard), DataKey.shardEnd(shard)).clear();
+        }
+        while (entries.hasNext()) {
+            RawEntry e = entries.next();
+            if (!KvStore.inShards(e.key(), shards)) {
+                throw new IllegalArgumentException("entry outside the replaced shards");
+            }
+            data.put(e.key(), e.value());
+        }
+        counters.putAll(newCounters);
+    }
+
+    @Override
     public long counter(String name) {
         return counters.getOrDefault(name, 0L);
     }

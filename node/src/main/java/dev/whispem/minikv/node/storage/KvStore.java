@@ -38,6 +38,61 @@ public interface KvStore extends AutoCloseable {
      */
     void deleteShards(int[] shards, java.util.List<String> counters);
 
+    /**
+     * Makes every write so far durable: memtables flushed to table files and the write-ahead log
+     * synced. A no-op for a volatile engine.
+     */
+    void flush();
+
+    /** One stored entry in its encoded form (a {@link DataKey} and a {@link StoredValue}). */
+    record RawEntry(byte[] key, byte[] value) {}
+
+    /**
+     * A consistent, read-only view of the whole store at one point in time: writes made after it
+     * was taken are invisible to it. Must be closed.
+     */
+    interface View extends AutoCloseable {
+        /** A named counter as of the view, 0 when never written. */
+        long counter(String name);
+
+        /**
+         * Every entry of {@code shard}, all tenants, in unsigned key order. Iterators stay valid
+         * until the view is closed.
+         */
+        java.util.Iterator<RawEntry> shard(int shard);
+
+        @Override
+        void close();
+    }
+
+    /** Takes a consistent view of the store (a RocksDB snapshot). */
+    View view();
+
+    /**
+     * Replaces everything in {@code shards} with {@code entries} (encoded keys in those shards, in
+     * any order) and sets {@code counters}, then {@link #flush flushes}. Not atomic for large
+     * inputs: a caller that can crash midway records that a replacement is in progress and redoes
+     * it. An entry outside {@code shards} fails the call with an {@link IllegalArgumentException}.
+     */
+    void replaceShards(
+            int[] shards,
+            java.util.Iterator<RawEntry> entries,
+            java.util.Map<String, Long> counters);
+
+    /** Whether {@code encodedKey} is a data key of one of {@code shards}. */
+    static boolean inShards(byte[] encodedKey, int[] shards) {
+        if (encodedKey.length < 3 || encodedKey[0] != DataKey.DATA_PREFIX) {
+            return false;
+        }
+        int shard = encodedKey[1] & 0xFF;
+        for (int s : shards) {
+            if (s == shard) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Human-readable engine statistics for metrics, empty when the engine has none. */
     default java.util.Map<String, Long> statistics() {
         return java.util.Map.of();

@@ -3,14 +3,18 @@ package dev.whispem.minikv.node.storage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.CompressionType;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
@@ -18,6 +22,7 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
+import org.rocksdb.Snapshot;
 import org.rocksdb.Statistics;
 import org.rocksdb.TickerType;
 import org.rocksdb.WriteBatch;
@@ -32,6 +37,9 @@ public final class RocksKvStore implements KvStore {
 
     private static final byte COUNTER_PREFIX = 0x02;
 
+    /** Size at which {@link #replaceShards} writes a batch and starts the next. */
+    private static final long REPLACE_BATCH_BYTES = 4L << 20;
+
     static {
         RocksDB.loadLibrary();
     }
@@ -43,6 +51,7 @@ public final class RocksKvStore implements KvStore {
     private final RocksDB db;
     private final WriteOptions syncWrite;
     private final WriteOptions asyncWrite;
+    private volatile boolean closed;
 
     public RocksKvStore(Path directory, StorageConfig config) {
         try {
@@ -170,6 +179,120 @@ public final class RocksKvStore implements KvStore {
         };
     }
 
+    @Override
+    public void flush() {
+        if (closed) {
+            // A late snapshot of a group whose server is shutting down: the native handle is gone.
+            throw new StorageException("store is closed", null);
+        }
+        try (FlushOptions wait = new FlushOptions().setWaitForFlush(true)) {
+            db.flushWal(true);
+            db.flush(wait);
+        } catch (RocksDBException e) {
+            throw new StorageException("flush failed", e);
+        }
+    }
+
+    @Override
+    public View view() {
+        Snapshot snapshot = db.getSnapshot();
+        ReadOptions at = new ReadOptions().setSnapshot(snapshot);
+        List<AutoCloseable> open = new ArrayList<>();
+        return new View() {
+            @Override
+            public long counter(String name) {
+                try {
+                    byte[] v = db.get(at, counterKey(name));
+                    return v == null ? 0 : java.nio.ByteBuffer.wrap(v).getLong();
+                } catch (RocksDBException e) {
+                    throw new StorageException("read failed", e);
+                }
+            }
+
+            @Override
+            public Iterator<RawEntry> shard(int shard) {
+                Slice upper = new Slice(DataKey.shardEnd(shard));
+                ReadOptions ro =
+                        new ReadOptions().setSnapshot(snapshot).setIterateUpperBound(upper);
+                RocksIterator it = db.newIterator(ro);
+                synchronized (open) {
+                    open.add(it);
+                    open.add(ro);
+                    open.add(upper);
+                }
+                it.seek(DataKey.shardStart(shard));
+                return new Iterator<>() {
+                    @Override
+                    public boolean hasNext() {
+                        return it.isValid();
+                    }
+
+                    @Override
+                    public RawEntry next() {
+                        if (!it.isValid()) {
+                            throw new NoSuchElementException();
+                        }
+                        RawEntry e = new RawEntry(it.key(), it.value());
+                        it.next();
+                        return e;
+                    }
+                };
+            }
+
+            @Override
+            public void close() {
+                synchronized (open) {
+                    // Iterators before their options, options before the bound they point to.
+                    for (AutoCloseable c : open) {
+                        try {
+                            c.close();
+                        } catch (Exception ignored) {
+                            // native handles only
+                        }
+                    }
+                    open.clear();
+                }
+                at.close();
+                db.releaseSnapshot(snapshot);
+            }
+        };
+    }
+
+    @Override
+    public void replaceShards(
+            int[] shards, Iterator<RawEntry> entries, Map<String, Long> counters) {
+        try {
+            WriteBatch batch = new WriteBatch();
+            try {
+                // In one batch, later operations win: the range deletes come first.
+                for (int shard : shards) {
+                    batch.deleteRange(DataKey.shardStart(shard), DataKey.shardEnd(shard));
+                }
+                while (entries.hasNext()) {
+                    RawEntry e = entries.next();
+                    if (!KvStore.inShards(e.key(), shards)) {
+                        throw new IllegalArgumentException("entry outside the replaced shards");
+                    }
+                    batch.put(e.key(), e.value());
+                    if (batch.getDataSize() >= REPLACE_BATCH_BYTES) {
+                        db.write(asyncWrite, batch);
+                        batch.close();
+                        batch = new WriteBatch();
+                    }
+                }
+                for (Map.Entry<String, Long> c : counters.entrySet()) {
+                    batch.put(counterKey(c.getKey()), longBytes(c.getValue()));
+                }
+                db.write(asyncWrite, batch);
+            } finally {
+                batch.close();
+            }
+        } catch (RocksDBException e) {
+            throw new StorageException("replacing shards failed", e);
+        }
+        flush();
+    }
+
     /** Flushes memtables and writes a consistent copy of the database into {@code target}. */
     public void checkpoint(Path target) {
         try (org.rocksdb.Checkpoint cp = org.rocksdb.Checkpoint.create(db)) {
@@ -223,6 +346,7 @@ public final class RocksKvStore implements KvStore {
 
     @Override
     public void close() {
+        closed = true;
         syncWrite.close();
         asyncWrite.close();
         db.close();
