@@ -182,6 +182,15 @@ public final class NodeStatefulSets {
             env.add(
                     secretRef(
                             "MINIKV_ADMIN_TOKEN", ClusterNames.authSecret(cluster), "admin-token"));
+            // The token WhispemJob pods send (their MINIKV_TOKEN defaults to this key). Optional:
+            // a user-supplied Secret without it still starts the nodes, which then accept no job
+            // token.
+            env.add(
+                    secretRef(
+                            "MINIKV_JOB_TOKEN",
+                            ClusterNames.authSecret(cluster),
+                            "job-token",
+                            true));
         }
         if (spec.getSecurity().tls.enabled) {
             env.add(new EnvVar("MINIKV_TLS_CERT", TLS_DIR + "/tls.crt", null));
@@ -287,12 +296,17 @@ public final class NodeStatefulSets {
     }
 
     private static EnvVar secretRef(String name, String secret, String key) {
+        return secretRef(name, secret, key, null);
+    }
+
+    private static EnvVar secretRef(String name, String secret, String key, Boolean optional) {
         return new EnvVarBuilder()
                 .withName(name)
                 .withNewValueFrom()
                 .withNewSecretKeyRef()
                 .withName(secret)
                 .withKey(key)
+                .withOptional(optional)
                 .endSecretKeyRef()
                 .endValueFrom()
                 .build();

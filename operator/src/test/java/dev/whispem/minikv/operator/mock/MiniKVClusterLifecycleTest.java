@@ -85,7 +85,7 @@ class MiniKVClusterLifecycleTest {
                 client.policy().v1().podDisruptionBudget().inNamespace(ns).withName("kv-vol").get();
         assertThat(volPdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
         assertThat(client.secrets().inNamespace(ns).withName("kv-auth").get().getData())
-                .containsKeys("jwt-private.pem", "jwt-public.pem", "admin-token");
+                .containsKeys("jwt-private.pem", "jwt-public.pem", "admin-token", "job-token");
         assertThat(client.secrets().inNamespace(ns).withName("kv-encryption").get())
                 .as("no encryption key unless encryption at rest is on")
                 .isNull();

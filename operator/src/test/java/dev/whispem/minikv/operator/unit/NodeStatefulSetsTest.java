@@ -9,9 +9,12 @@ import dev.whispem.minikv.operator.crd.v1alpha1.MiniKVCluster;
 import dev.whispem.minikv.operator.dependent.CoordinatorPdb;
 import dev.whispem.minikv.operator.dependent.VolumePdb;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import java.io.IOException;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -101,6 +104,65 @@ class NodeStatefulSetsTest {
                         });
         assertThat(pod.getAffinity().getPodAntiAffinity()).as("default anti-affinity").isNotNull();
         assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    }
+
+    @Test
+    void withAuthBothRolesGetTheAdminAndJobTokensFromTheAuthSecret() throws IOException {
+        MiniKVCluster cluster = production();
+        for (String secretName : new String[] {null, "my-auth"}) {
+            cluster.getSpec().getSecurity().auth.secretName = secretName;
+            String expectedSecret = secretName == null ? "kv-prod-auth" : "my-auth";
+            for (NodeRole role : NodeRole.values()) {
+                List<EnvVar> env = nodeEnv(cluster, role);
+                assertThat(env)
+                        .filteredOn(e -> e.getName().equals("MINIKV_JOB_TOKEN"))
+                        .as("%s, secret %s", role, expectedSecret)
+                        .singleElement()
+                        .satisfies(
+                                e -> {
+                                    assertThat(e.getValue()).isNull();
+                                    SecretKeySelector ref = e.getValueFrom().getSecretKeyRef();
+                                    assertThat(ref.getName()).isEqualTo(expectedSecret);
+                                    assertThat(ref.getKey()).isEqualTo("job-token");
+                                    assertThat(ref.getOptional())
+                                            .as("a supplied Secret without job-token still starts")
+                                            .isTrue();
+                                });
+                assertThat(env)
+                        .filteredOn(e -> e.getName().equals("MINIKV_ADMIN_TOKEN"))
+                        .singleElement()
+                        .satisfies(
+                                e -> {
+                                    SecretKeySelector ref = e.getValueFrom().getSecretKeyRef();
+                                    assertThat(ref.getName()).isEqualTo(expectedSecret);
+                                    assertThat(ref.getKey()).isEqualTo("admin-token");
+                                });
+            }
+        }
+    }
+
+    @Test
+    void withoutAuthNodesGetNoTokens() throws IOException {
+        MiniKVCluster cluster = production();
+        cluster.getSpec().getSecurity().auth.enabled = false;
+        for (NodeRole role : NodeRole.values()) {
+            assertThat(nodeEnv(cluster, role))
+                    .extracting(EnvVar::getName)
+                    .as("%s", role)
+                    .contains("MINIKV_ROLE")
+                    .doesNotContain(
+                            "MINIKV_JOB_TOKEN", "MINIKV_ADMIN_TOKEN", "MINIKV_JWT_PUBLIC_KEY");
+        }
+    }
+
+    static List<EnvVar> nodeEnv(MiniKVCluster cluster, NodeRole role) {
+        return NodeStatefulSets.build(cluster, role, 1)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getEnv();
     }
 
     @Test

@@ -26,7 +26,7 @@ public class SecuritySpec {
         public boolean enabled = true;
 
         @JsonPropertyDescription(
-                "Secret with keys jwt-private.pem, jwt-public.pem and admin-token. Generated as <cluster>-auth when unset.")
+                "Secret with keys jwt-private.pem, jwt-public.pem (tenant JWTs), admin-token (node MINIKV_ADMIN_TOKEN) and job-token (node MINIKV_JOB_TOKEN, the default WhispemJob MINIKV_TOKEN; optional: without it nodes accept no job token). Generated as <cluster>-auth when unset.")
         public String secretName;
     }
 
