@@ -1,0 +1,174 @@
+package dev.whispem.minikv.node.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Draining a volume server at replication factor 1 and 2, where a move replaces as many members of
+ * a group as it keeps and Ratis refuses to do that in one membership change: the coordinator goes
+ * through the union of old and new members. Clients write through the coordinator and the volume
+ * servers that stay; after the drain the volume server is stopped and removed, and every
+ * acknowledged write reads back.
+ */
+class LowReplicationMoveIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int GROUPS = 2;
+
+    @TempDir Path tmp;
+
+    private final Map<String, NodeJvm> nodes = new LinkedHashMap<>();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private String coordinator;
+
+    @AfterEach
+    void stopAll(TestInfo test) throws Exception {
+        for (NodeJvm n : nodes.values()) {
+            n.close();
+        }
+        // Keep the nodes' logs: the temporary directory goes away with the test.
+        Path keep =
+                Path.of("target", "it-logs", "LowReplicationMoveIT")
+                        .resolve(test.getTestMethod().orElseThrow().getName());
+        Files.createDirectories(keep);
+        for (String name : nodes.keySet()) {
+            Path log = tmp.resolve(name + ".log");
+            if (Files.exists(log)) {
+                Files.copy(log, keep.resolve(name + ".log"), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
+    @Test
+    void drainAtReplicationFactorOne() throws Exception {
+        drainAndRemoveV1(1, 2);
+    }
+
+    @Test
+    void drainAtReplicationFactorTwo() throws Exception {
+        drainAndRemoveV1(2, 3);
+    }
+
+    private void drainAndRemoveV1(int rf, int volumes) throws Exception {
+        long began = System.nanoTime();
+        int c1 = NodeJvm.freePort();
+        coordinator = "127.0.0.1:" + c1;
+        add("c1", "coordinator", c1, rf);
+        for (int i = 1; i <= volumes; i++) {
+            add("v" + i, "volume", NodeJvm.freePort(), rf);
+        }
+        for (NodeJvm n : nodes.values()) {
+            n.start();
+        }
+        for (NodeJvm n : nodes.values()) {
+            n.awaitReady();
+        }
+        JsonNode report =
+                awaitReport(
+                        r ->
+                                r.path("underReplicatedShards").asInt(-1) == 0
+                                        && r.path("movesInFlight").asInt(-1) == 0
+                                        && r.path("balanced").asBoolean());
+        assertThat(volume(report, "v1").path("shards").asInt()).as("v1 holds a group").isPositive();
+
+        // Writers go through the coordinator and the volume servers that stay.
+        List<NodeJvm> entry = nodes.values().stream().filter(n -> !n.name.equals("v1")).toList();
+        Writers writers =
+                new Writers(4, 20, i -> entry.get(Math.floorMod(i, entry.size())).uri("/"));
+        try {
+            CoordinatorVolumeClusterIT.awaitAcks(writers, 100);
+            CoordinatorVolumeClusterIT.await(
+                    "drain v1",
+                    () -> json(call("POST", "/v1/admin/volumes/v1/drain")),
+                    r -> r.path("drained").asBoolean());
+            CoordinatorVolumeClusterIT.awaitAcks(writers, writers.acks.get() + 100);
+        } finally {
+            writers.close();
+        }
+        report =
+                awaitReport(
+                        r ->
+                                volume(r, "v1").path("shards").asInt(-1) == 0
+                                        && r.path("movesInFlight").asInt(-1) == 0
+                                        && r.path("underReplicatedShards").asInt(-1) == 0);
+        nodes.get("v1").close();
+        assertThat(call("DELETE", "/v1/admin/volumes/v1").statusCode()).isEqualTo(200);
+
+        List<String> lost = new ArrayList<>();
+        for (NodeJvm reader : entry) {
+            lost.addAll(CoordinatorVolumeClusterIT.lost(http, reader.uri("/"), writers));
+        }
+        assertThat(lost).as("acknowledged writes not read back").isEmpty();
+        report = awaitReport(r -> r.path("volumes").size() == volumes - 1);
+        System.out.printf(
+                "low replication move run (RF %d, %d volumes): v1 drained and removed, %d"
+                        + " acknowledged writes on %d keys verified through %s, %d failed or"
+                        + " unknown; %.0f s%n",
+                rf,
+                volumes,
+                writers.acks.get(),
+                writers.acknowledged.size(),
+                entry.stream().map(n -> n.name).toList(),
+                writers.failures.get(),
+                (System.nanoTime() - began) / 1e9);
+    }
+
+    private void add(String name, String role, int httpPort, int rf) throws Exception {
+        Map<String, String> props = new HashMap<>();
+        props.put("minikv.role", role);
+        props.put("minikv.replication.groups", Integer.toString(GROUPS));
+        props.put("minikv.raft.node-id", name);
+        props.put("minikv.raft.port", Integer.toString(NodeJvm.freePort()));
+        props.put("minikv.cluster.coordinators", coordinator);
+        props.put("minikv.cluster.bootstrap-coordinator", "c1");
+        props.put("minikv.cluster.replication-factor", Integer.toString(rf));
+        nodes.put(name, new NodeJvm(name, tmp.resolve(name), httpPort, props));
+    }
+
+    private HttpResponse<String> call(String method, String path) throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(nodes.get("c1").uri(path))
+                        .timeout(Duration.ofSeconds(30))
+                        .method(method, HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private JsonNode awaitReport(Predicate<JsonNode> condition) throws Exception {
+        return CoordinatorVolumeClusterIT.await(
+                "cluster report", () -> json(call("GET", "/v1/admin/cluster")), condition);
+    }
+
+    private static JsonNode json(HttpResponse<String> r) throws Exception {
+        return r.statusCode() == 200 ? JSON.readTree(r.body()) : JSON.createObjectNode();
+    }
+
+    private static JsonNode volume(JsonNode report, String member) {
+        for (JsonNode v : report.path("volumes")) {
+            if (v.path("member").asText().equals(member)) {
+                return v;
+            }
+        }
+        return JSON.createObjectNode();
+    }
+}
