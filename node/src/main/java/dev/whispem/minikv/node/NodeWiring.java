@@ -117,7 +117,8 @@ public class NodeWiring {
                             null,
                             List.of(),
                             node.role() == NodeRole.STANDALONE ? raft.nodeId() : null,
-                            http));
+                            http,
+                            settings));
         }
         RatisReplicator ratis = (RatisReplicator) replicator;
         String selfHttp =
@@ -154,7 +155,8 @@ public class NodeWiring {
                             http,
                             System::currentTimeMillis);
             c.start();
-            return new ClusterRuntime(c, null, new ClusterAdmin(c, coordinators, null, http));
+            return new ClusterRuntime(
+                    c, null, new ClusterAdmin(c, coordinators, null, http, settings));
         }
         if (coordinators.isEmpty()) {
             throw new IllegalArgumentException(
@@ -163,7 +165,8 @@ public class NodeWiring {
         }
         VolumeAgent agent = new VolumeAgent(ratis, settings, coordinators, selfHttp, http);
         agent.start();
-        return new ClusterRuntime(null, agent, new ClusterAdmin(null, coordinators, null, http));
+        return new ClusterRuntime(
+                null, agent, new ClusterAdmin(null, coordinators, null, http, settings));
     }
 
     void closeCluster(@Disposes ClusterRuntime cluster) {

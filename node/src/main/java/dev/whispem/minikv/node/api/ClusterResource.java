@@ -1,9 +1,6 @@
 package dev.whispem.minikv.node.api;
 
 import dev.whispem.minikv.node.cluster.ClusterAdmin;
-import dev.whispem.minikv.node.cluster.ClusterMap;
-import dev.whispem.minikv.node.cluster.ClusterSettings;
-import dev.whispem.minikv.node.routing.ShardHasher;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -15,7 +12,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -32,11 +28,9 @@ public class ClusterResource {
     static final String FORWARDED = "X-MiniKV-Forwarded";
 
     private final ClusterAdmin admin;
-    private final ClusterSettings settings;
 
-    public ClusterResource(ClusterAdmin admin, ClusterSettings settings) {
+    public ClusterResource(ClusterAdmin admin) {
         this.admin = admin;
-        this.settings = settings;
     }
 
     /** A leadership transfer request. */
@@ -46,35 +40,14 @@ public class ClusterResource {
     @Path("cluster")
     @Operation(summary = "Members, health, leader, shard-map epoch, shards per volume, moves")
     public Response cluster(@HeaderParam(FORWARDED) String fwd) {
-        if (admin.standalone()) {
-            return Response.ok(admin.standaloneReport()).build();
-        }
-        return relay(
-                admin.onLeader(
-                        "GET",
-                        "/v1/admin/cluster",
-                        null,
-                        fwd != null,
-                        c -> ClusterAdmin.report(c, settings)));
+        return relay(admin.cluster(fwd != null));
     }
 
     @POST
     @Path("volumes/{member}/drain")
     @Operation(summary = "Move every shard replica off a volume server; answers the progress")
     public Response drain(@PathParam("member") String member, @HeaderParam(FORWARDED) String fwd) {
-        return relay(
-                admin.onLeader(
-                        "POST",
-                        "/v1/admin/volumes/" + member + "/drain",
-                        "{}",
-                        fwd != null,
-                        c -> {
-                            ClusterMap map = c.drainVolume(member);
-                            int perGroup = ShardHasher.SHARDS / Math.max(1, map.groups().size());
-                            int remaining = map.groupsOf(member).size() * perGroup;
-                            return new ClusterAdmin.DrainProgress(
-                                    member, remaining, remaining == 0);
-                        }));
+        return relay(admin.drain(member, fwd != null));
     }
 
     @DELETE
@@ -82,16 +55,7 @@ public class ClusterResource {
     @Operation(summary = "Forget a drained volume server")
     public Response removeVolume(
             @PathParam("member") String member, @HeaderParam(FORWARDED) String fwd) {
-        return relay(
-                admin.onLeader(
-                        "DELETE",
-                        "/v1/admin/volumes/" + member,
-                        null,
-                        fwd != null,
-                        c -> {
-                            c.removeVolume(member);
-                            return Map.of("member", member, "removed", true);
-                        }));
+        return relay(admin.removeVolume(member, fwd != null));
     }
 
     @PUT
@@ -99,16 +63,7 @@ public class ClusterResource {
     @Operation(summary = "Add a registered coordinator to the metadata group")
     public Response addCoordinator(
             @PathParam("member") String member, @HeaderParam(FORWARDED) String fwd) {
-        return relay(
-                admin.onLeader(
-                        "PUT",
-                        "/v1/admin/coordinators/" + member,
-                        "{}",
-                        fwd != null,
-                        c -> {
-                            c.addCoordinator(member);
-                            return Map.of("member", member, "voting", true);
-                        }));
+        return relay(admin.addCoordinator(member, fwd != null));
     }
 
     @DELETE
@@ -116,16 +71,7 @@ public class ClusterResource {
     @Operation(summary = "Remove a coordinator (not the leader) from the metadata group")
     public Response removeCoordinator(
             @PathParam("member") String member, @HeaderParam(FORWARDED) String fwd) {
-        return relay(
-                admin.onLeader(
-                        "DELETE",
-                        "/v1/admin/coordinators/" + member,
-                        null,
-                        fwd != null,
-                        c -> {
-                            c.removeCoordinator(member);
-                            return Map.of("member", member, "removed", true);
-                        }));
+        return relay(admin.removeCoordinator(member, fwd != null));
     }
 
     @POST
@@ -136,24 +82,7 @@ public class ClusterResource {
         if (request == null || request.member() == null || request.member().isBlank()) {
             return ApiError.response(400, "BAD_REQUEST", "body must be {\"member\": \"<id>\"}");
         }
-        return relay(
-                admin.onLeader(
-                        "POST",
-                        "/v1/admin/leadership",
-                        "{\"member\":\"" + request.member().replace("\"", "") + "\"}",
-                        fwd != null,
-                        c -> {
-                            c.transferLeadership(request.member());
-                            return Map.of("leader", request.member());
-                        }));
-    }
-
-    static String json(Object o) {
-        try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(o);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return relay(admin.transferLeadership(request.member(), fwd != null));
     }
 
     static Response relay(ClusterAdmin.Result r) {

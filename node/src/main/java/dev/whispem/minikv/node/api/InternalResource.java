@@ -1,7 +1,6 @@
 package dev.whispem.minikv.node.api;
 
 import static dev.whispem.minikv.node.api.ClusterResource.FORWARDED;
-import static dev.whispem.minikv.node.api.ClusterResource.json;
 import static dev.whispem.minikv.node.api.ClusterResource.relay;
 
 import dev.whispem.minikv.node.cluster.ClusterAdmin;
@@ -84,13 +83,7 @@ public class InternalResource {
                 || report.raft() == null) {
             return ApiError.response(400, "BAD_REQUEST", "a heartbeat needs id, http and raft");
         }
-        return relay(
-                admin.onLeader(
-                        "POST",
-                        "/v1/internal/heartbeat",
-                        json(report),
-                        fwd != null,
-                        c -> c.heartbeat(report)));
+        return relay(admin.heartbeat(report, fwd != null));
     }
 
     @POST
@@ -101,12 +94,6 @@ public class InternalResource {
         if (candidate == null || candidate.id() == null || candidate.raft() == null) {
             return ApiError.response(400, "BAD_REQUEST", "a registration needs id, http and raft");
         }
-        return relay(
-                admin.onLeader(
-                        "POST",
-                        "/v1/internal/coordinators/register",
-                        json(candidate),
-                        fwd != null,
-                        c -> c.register(candidate)));
+        return relay(admin.register(candidate, fwd != null));
     }
 }

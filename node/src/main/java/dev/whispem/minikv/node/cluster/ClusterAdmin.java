@@ -2,6 +2,8 @@ package dev.whispem.minikv.node.cluster;
 
 import dev.whispem.minikv.node.replication.NotLeaderException;
 import dev.whispem.minikv.node.routing.ShardHasher;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,16 +50,130 @@ public final class ClusterAdmin {
     private final List<String> coordinators;
     private final String standaloneId; // null unless this node is standalone
     private final ClusterHttp http;
+    private final ClusterSettings settings;
 
     public ClusterAdmin(
             CoordinatorService coordinator,
             List<String> coordinators,
             String standaloneId,
-            ClusterHttp http) {
+            ClusterHttp http,
+            ClusterSettings settings) {
         this.coordinator = coordinator;
         this.coordinators = coordinators;
         this.standaloneId = standaloneId;
         this.http = http;
+        this.settings = settings;
+    }
+
+    // One method per call of docs/api/admin.md, shared by the JSON and gRPC front ends. Each runs
+    // on the metadata leader; elsewhere it is forwarded there as the JSON request it names, so
+    // {@code forwarded} says the request already made its one hop.
+
+    /** The cluster report; a standalone node reports itself as a one-node cluster. */
+    public Result cluster(boolean forwarded) {
+        if (standalone()) {
+            return new Result(200, standaloneReport());
+        }
+        return onLeader("GET", "/v1/admin/cluster", null, forwarded, c -> report(c, settings));
+    }
+
+    /** Starts (or continues) moving every replica off a volume server; answers the progress. */
+    public Result drain(String member, boolean forwarded) {
+        return onLeader(
+                "POST",
+                "/v1/admin/volumes/" + segment(member) + "/drain",
+                "{}",
+                forwarded,
+                c -> {
+                    int remaining = shardsOn(c.drainVolume(member), member);
+                    return new DrainProgress(member, remaining, remaining == 0);
+                });
+    }
+
+    /** Forgets a drained volume server. */
+    public Result removeVolume(String member, boolean forwarded) {
+        return onLeader(
+                "DELETE",
+                "/v1/admin/volumes/" + segment(member),
+                null,
+                forwarded,
+                c -> {
+                    c.removeVolume(member);
+                    return Map.of("member", member, "removed", true);
+                });
+    }
+
+    /** Adds a registered coordinator to the metadata group as a voting member. */
+    public Result addCoordinator(String member, boolean forwarded) {
+        return onLeader(
+                "PUT",
+                "/v1/admin/coordinators/" + segment(member),
+                "{}",
+                forwarded,
+                c -> {
+                    c.addCoordinator(member);
+                    return Map.of("member", member, "voting", true);
+                });
+    }
+
+    /** Removes a coordinator other than the leader from the metadata group. */
+    public Result removeCoordinator(String member, boolean forwarded) {
+        return onLeader(
+                "DELETE",
+                "/v1/admin/coordinators/" + segment(member),
+                null,
+                forwarded,
+                c -> {
+                    c.removeCoordinator(member);
+                    return Map.of("member", member, "removed", true);
+                });
+    }
+
+    /** Hands the metadata group's leadership to {@code member}. */
+    public Result transferLeadership(String member, boolean forwarded) {
+        return onLeader(
+                "POST",
+                "/v1/admin/leadership",
+                MetadataStateMachine.json(Map.of("member", member)),
+                forwarded,
+                c -> {
+                    c.transferLeadership(member);
+                    return Map.of("leader", member);
+                });
+    }
+
+    /** A volume server's heartbeat (node to node); answers the shard map. */
+    public Result heartbeat(VolumeReport report, boolean forwarded) {
+        return onLeader(
+                "POST",
+                "/v1/internal/heartbeat",
+                MetadataStateMachine.json(report),
+                forwarded,
+                c -> c.heartbeat(report));
+    }
+
+    /** A coordinator asking to be known before it is added (node to node). */
+    public Result register(ClusterMap.Coordinator candidate, boolean forwarded) {
+        return onLeader(
+                "POST",
+                "/v1/internal/coordinators/register",
+                MetadataStateMachine.json(candidate),
+                forwarded,
+                c -> c.register(candidate));
+    }
+
+    /** A member id as one path segment of a forwarded request. */
+    private static String segment(String member) {
+        return URLEncoder.encode(member, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** Shards with a replica on {@code member}. */
+    private static int shardsOn(ClusterMap map, String member) {
+        return map.groupsOf(member).size() * shardsPerGroup(map);
+    }
+
+    private static int shardsPerGroup(ClusterMap map) {
+        return map.groups().isEmpty() ? 0 : ShardHasher.SHARDS / map.groups().size();
     }
 
     /**
@@ -141,7 +257,7 @@ public final class ClusterAdmin {
     }
 
     /** The cluster report, computed by the leader. */
-    public static Report report(CoordinatorService c, ClusterSettings settings) {
+    static Report report(CoordinatorService c, ClusterSettings settings) {
         ClusterMap map = c.metadata().map();
         Map<String, MetadataGroup.FollowerProgress> followers = c.metadata().followers();
         long timeout = settings.livenessTimeout().toMillis();
@@ -156,12 +272,12 @@ public final class ClusterAdmin {
                             self || (f != null && f.lag() <= 10),
                             k.voting()));
         }
-        int perGroup = map.groups().isEmpty() ? 0 : ShardHasher.SHARDS / map.groups().size();
+        int perGroup = shardsPerGroup(map);
         List<VolumeHealth> vols = new ArrayList<>();
         int min = Integer.MAX_VALUE;
         int max = 0;
         for (ClusterMap.Volume v : map.volumes().values()) {
-            int shards = map.groupsOf(v.id()).size() * perGroup;
+            int shards = shardsOn(map, v.id());
             vols.add(new VolumeHealth(v.id(), c.isLive(v.id()), shards, v.draining(), v.http()));
             if (!v.draining()) {
                 min = Math.min(min, shards);

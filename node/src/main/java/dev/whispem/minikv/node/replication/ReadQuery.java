@@ -1,5 +1,6 @@
 package dev.whispem.minikv.node.replication;
 
+import dev.whispem.minikv.node.routing.ShardLayout;
 import dev.whispem.minikv.node.storage.DataKey;
 import dev.whispem.minikv.node.storage.GroupScan;
 import dev.whispem.minikv.node.storage.KvStore;
@@ -90,10 +91,7 @@ public sealed interface ReadQuery {
                 String tenant = in.readUTF();
                 byte[] lower = readBytes(in);
                 byte[] upper = in.readBoolean() ? readBytes(in) : null;
-                int[] shards = new int[256 / groups];
-                for (int i = 0; i < shards.length; i++) {
-                    shards[i] = group + i * groups;
-                }
+                int[] shards = new ShardLayout(groups).shardsOf(group);
                 List<KvStore.Entry> entries =
                         GroupScan.scan(store, shards, tenant, lower, upper, limit, now);
                 out.writeInt(entries.size());

@@ -1,5 +1,6 @@
 package dev.whispem.minikv.node.replication;
 
+import dev.whispem.minikv.node.routing.ShardLayout;
 import dev.whispem.minikv.node.storage.KvStore;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -159,7 +160,7 @@ public final class SnapshotStream {
             if (header.index() < 0 || header.term() < 0 || header.revision() < 0) {
                 throw new MalformedSnapshotException("negative index, term or revision");
             }
-            shards = new dev.whispem.minikv.node.routing.ShardLayout(groups).shardsOf(group);
+            shards = new ShardLayout(groups).shardsOf(group);
         }
 
         public Header header() {

@@ -19,9 +19,6 @@ import dev.whispem.minikv.admin.v1.RemoveVolumeResponse;
 import dev.whispem.minikv.admin.v1.TransferLeadershipRequest;
 import dev.whispem.minikv.admin.v1.TransferLeadershipResponse;
 import dev.whispem.minikv.node.cluster.ClusterAdmin;
-import dev.whispem.minikv.node.cluster.ClusterMap;
-import dev.whispem.minikv.node.cluster.ClusterSettings;
-import dev.whispem.minikv.node.routing.ShardHasher;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -29,20 +26,17 @@ import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Provider;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.function.Function;
 
 /**
  * The cluster administration over gRPC ({@code minikv.admin.v1.ClusterAdmin}, minikv_admin.proto),
  * served on the HTTP port next to the JSON API of {@code ClusterResource}.
  *
- * <p>Each call goes through {@link ClusterAdmin#onLeader} with the JSON API's method and path: on
- * the metadata leader it runs here, on any other node it is forwarded to the leader as that JSON
- * request (so forwarding is the JSON API's, one implementation for both). The answer, a record, a
- * map or the leader's relayed JSON, is read into the proto message through the proto3 JSON mapping,
- * whose field names are the JSON API's. Statuses become gRPC codes (see {@link #code}).
+ * <p>Each call is the JSON API's ({@link ClusterAdmin}, one method per call): on the metadata
+ * leader it runs here, on any other node it is forwarded to the leader as that JSON request (so
+ * forwarding is the JSON API's, one implementation for both). The answer, a record, a map or the
+ * leader's relayed JSON, is read into the proto message through the proto3 JSON mapping, whose
+ * field names are the JSON API's. Statuses become gRPC codes (see {@link #code}).
  *
  * <p>Every call may wait on Raft or on the leader (up to 90 s), so all run on worker threads.
  */
@@ -58,33 +52,17 @@ public class ClusterAdminGrpcService implements dev.whispem.minikv.admin.v1.Clus
     // Looked up on each call, not when the gRPC server starts: the server collects its services
     // before StartupEvent, and ClusterAdmin would open storage and Raft there (NodeWiring.eager).
     private final Provider<ClusterAdmin> admin;
-    private final Provider<ClusterSettings> settings;
     private final ObjectMapper json;
 
-    public ClusterAdminGrpcService(
-            Provider<ClusterAdmin> admin, Provider<ClusterSettings> settings, ObjectMapper json) {
+    public ClusterAdminGrpcService(Provider<ClusterAdmin> admin, ObjectMapper json) {
         this.admin = admin;
-        this.settings = settings;
         this.json = json;
     }
 
     @Override
     @Blocking
     public Uni<ClusterReport> getCluster(GetClusterRequest request) {
-        if (admin.get().standalone()) {
-            return answer(
-                    new ClusterAdmin.Result(200, admin.get().standaloneReport()),
-                    ClusterReport.newBuilder());
-        }
-        return answer(
-                admin.get()
-                        .onLeader(
-                                "GET",
-                                "/v1/admin/cluster",
-                                null,
-                                false,
-                                c -> ClusterAdmin.report(c, settings.get())),
-                ClusterReport.newBuilder());
+        return answer(admin.get().cluster(false), ClusterReport.newBuilder());
     }
 
     @Override
@@ -92,26 +70,7 @@ public class ClusterAdminGrpcService implements dev.whispem.minikv.admin.v1.Clus
     public Uni<DrainProgress> drainVolume(DrainVolumeRequest request) {
         return withMember(
                 request.getMember(),
-                member ->
-                        answer(
-                                admin.get()
-                                        .onLeader(
-                                                "POST",
-                                                "/v1/admin/volumes/" + segment(member) + "/drain",
-                                                "{}",
-                                                false,
-                                                c -> {
-                                                    ClusterMap map = c.drainVolume(member);
-                                                    int perGroup =
-                                                            ShardHasher.SHARDS
-                                                                    / Math.max(
-                                                                            1, map.groups().size());
-                                                    int remaining =
-                                                            map.groupsOf(member).size() * perGroup;
-                                                    return new ClusterAdmin.DrainProgress(
-                                                            member, remaining, remaining == 0);
-                                                }),
-                                DrainProgress.newBuilder()));
+                m -> answer(admin.get().drain(m, false), DrainProgress.newBuilder()));
     }
 
     @Override
@@ -119,20 +78,7 @@ public class ClusterAdminGrpcService implements dev.whispem.minikv.admin.v1.Clus
     public Uni<RemoveVolumeResponse> removeVolume(RemoveVolumeRequest request) {
         return withMember(
                 request.getMember(),
-                member ->
-                        answer(
-                                admin.get()
-                                        .onLeader(
-                                                "DELETE",
-                                                "/v1/admin/volumes/" + segment(member),
-                                                null,
-                                                false,
-                                                c -> {
-                                                    c.removeVolume(member);
-                                                    return Map.of(
-                                                            "member", member, "removed", true);
-                                                }),
-                                RemoveVolumeResponse.newBuilder()));
+                m -> answer(admin.get().removeVolume(m, false), RemoveVolumeResponse.newBuilder()));
     }
 
     @Override
@@ -140,18 +86,9 @@ public class ClusterAdminGrpcService implements dev.whispem.minikv.admin.v1.Clus
     public Uni<AddCoordinatorResponse> addCoordinator(AddCoordinatorRequest request) {
         return withMember(
                 request.getMember(),
-                member ->
+                m ->
                         answer(
-                                admin.get()
-                                        .onLeader(
-                                                "PUT",
-                                                "/v1/admin/coordinators/" + segment(member),
-                                                "{}",
-                                                false,
-                                                c -> {
-                                                    c.addCoordinator(member);
-                                                    return Map.of("member", member, "voting", true);
-                                                }),
+                                admin.get().addCoordinator(m, false),
                                 AddCoordinatorResponse.newBuilder()));
     }
 
@@ -160,19 +97,9 @@ public class ClusterAdminGrpcService implements dev.whispem.minikv.admin.v1.Clus
     public Uni<RemoveCoordinatorResponse> removeCoordinator(RemoveCoordinatorRequest request) {
         return withMember(
                 request.getMember(),
-                member ->
+                m ->
                         answer(
-                                admin.get()
-                                        .onLeader(
-                                                "DELETE",
-                                                "/v1/admin/coordinators/" + segment(member),
-                                                null,
-                                                false,
-                                                c -> {
-                                                    c.removeCoordinator(member);
-                                                    return Map.of(
-                                                            "member", member, "removed", true);
-                                                }),
+                                admin.get().removeCoordinator(m, false),
                                 RemoveCoordinatorResponse.newBuilder()));
     }
 
@@ -181,18 +108,9 @@ public class ClusterAdminGrpcService implements dev.whispem.minikv.admin.v1.Clus
     public Uni<TransferLeadershipResponse> transferLeadership(TransferLeadershipRequest request) {
         return withMember(
                 request.getMember(),
-                member ->
+                m ->
                         answer(
-                                admin.get()
-                                        .onLeader(
-                                                "POST",
-                                                "/v1/admin/leadership",
-                                                encode(Map.of("member", member)),
-                                                false,
-                                                c -> {
-                                                    c.transferLeadership(member);
-                                                    return Map.of("leader", member);
-                                                }),
+                                admin.get().transferLeadership(m, false),
                                 TransferLeadershipResponse.newBuilder()));
     }
 
@@ -206,11 +124,6 @@ public class ClusterAdminGrpcService implements dev.whispem.minikv.admin.v1.Clus
                                     .asRuntimeException(trailer("BAD_REQUEST")));
         }
         return call.apply(member);
-    }
-
-    /** A member id as one path segment of the forwarded JSON request. */
-    private static String segment(String member) {
-        return URLEncoder.encode(member, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /** The result of {@link ClusterAdmin#onLeader} as the proto answer or a gRPC status. */
