@@ -14,12 +14,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Where each Raft peer serves HTTP, so a follower can fetch a group's snapshot from its leader. In
  * a coordinator/volume cluster the shard map feeds it; with static peers, {@code
  * minikv.raft.peer-http} does (without it, a follower behind the leader's purged log cannot catch
- * up and says so in its log).
+ * up and says so in its log). With auth on, the fetch carries the admin token, like the other
+ * node-to-node calls ({@code ClusterHttp}): the snapshot endpoint is under {@code /v1/internal}.
  */
 public final class PeerHttp {
 
@@ -30,8 +33,34 @@ public final class PeerHttp {
                     .build();
     private volatile Map<String, String> byPeer;
 
+    /** Sent as {@code Authorization: Bearer} on every fetch when auth is on; else null. */
+    private final String bearerToken;
+
+    /** Fetches without credentials (auth off). */
     public PeerHttp(Map<String, String> initial) {
+        this(initial, null);
+    }
+
+    /** Fetches carrying {@code bearerToken} (the admin token) when it is not null or blank. */
+    public PeerHttp(Map<String, String> initial, String bearerToken) {
         this.byPeer = Map.copyOf(initial);
+        this.bearerToken = bearerToken == null || bearerToken.isBlank() ? null : bearerToken.trim();
+    }
+
+    /**
+     * The admin token when {@code minikv.auth.enabled} is true in this node's configuration, else
+     * null: what {@link #PeerHttp(Map, String)} should send.
+     */
+    public static String adminTokenFromConfig() {
+        return adminToken(ConfigProvider.getConfig());
+    }
+
+    static String adminToken(Config config) {
+        boolean enabled =
+                config.getOptionalValue("minikv.auth.enabled", Boolean.class).orElse(false);
+        return enabled
+                ? config.getOptionalValue("minikv.auth.admin-token", String.class).orElse(null)
+                : null;
     }
 
     /** Parses {@code id=host:port} entries. */
@@ -73,7 +102,7 @@ public final class PeerHttp {
                                                         + peer
                                                         + " (set minikv.raft.peer-http with"
                                                         + " static peers)"));
-        HttpRequest request =
+        HttpRequest.Builder request =
                 HttpRequest.newBuilder(
                                 URI.create(
                                         "http://"
@@ -83,12 +112,14 @@ public final class PeerHttp {
                                                 + "/snapshot"))
                         .timeout(Duration.ofMinutes(30))
                         .header("Accept", "application/octet-stream")
-                        .GET()
-                        .build();
+                        .GET();
+        if (bearerToken != null) {
+            request.header("Authorization", "Bearer " + bearerToken);
+        }
         Path part = target.resolveSibling(target.getFileName() + ".part");
         try {
             HttpResponse<InputStream> r =
-                    client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+                    client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream body = r.body()) {
                 if (r.statusCode() != 200) {
                     throw new IOException(

@@ -152,7 +152,10 @@ public final class RatisReplicator implements Replicator {
             barriers[g] = new ReadBarrier(g);
         }
         RaftPeerId selfId = RaftPeerId.valueOf(config.nodeId());
-        this.peerHttp = new PeerHttp(PeerHttp.parse(config.peerHttp().orElse(List.of())));
+        this.peerHttp =
+                new PeerHttp(
+                        PeerHttp.parse(config.peerHttp().orElse(List.of())),
+                        PeerHttp.adminTokenFromConfig());
         this.peers = peers(config, selfId);
         this.self =
                 peers.stream()

@@ -77,6 +77,14 @@ public final class LoadTool implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--stale", description = "MiniKV reads with consistency=stale")
     boolean stale;
 
+    @Option(
+            names = "--token",
+            defaultValue = "${env:MINIKV_TOKEN}",
+            description =
+                    "Bearer token for a MiniKV node with auth on (env MINIKV_TOKEN); not sent to"
+                            + " etcd")
+    String token;
+
     public static void main(String[] args) {
         System.exit(
                 new CommandLine(new LoadTool())
@@ -92,6 +100,9 @@ public final class LoadTool implements java.util.concurrent.Callable<Integer> {
     private List<URI> bases;
     private byte[] value;
 
+    /** The {@code Authorization} header of MiniKV requests, or null without a token. */
+    private String authorization;
+
     @Override
     public Integer call() throws Exception {
         vertx =
@@ -100,6 +111,7 @@ public final class LoadTool implements java.util.concurrent.Callable<Integer> {
                                 .setEventLoopPoolSize(
                                         Math.max(1, Runtime.getRuntime().availableProcessors())));
         bases = Arrays.stream(url.split(",")).map(String::trim).map(URI::create).toList();
+        authorization = token == null || token.isBlank() ? null : "Bearer " + token.trim();
         for (URI base : bases) {
             clients.add(
                     vertx.createHttpClient(
@@ -309,11 +321,15 @@ public final class LoadTool implements java.util.concurrent.Callable<Integer> {
         return switch (target) {
             case MINIKV -> {
                 String uri = "/v1/kv/" + key + (read && stale ? "?consistency=stale" : "");
-                yield client.request(
-                                new RequestOptions()
-                                        .setMethod(read ? HttpMethod.GET : HttpMethod.PUT)
-                                        .setURI(uri)
-                                        .setTimeout(REQUEST_TIMEOUT_MS))
+                RequestOptions options =
+                        new RequestOptions()
+                                .setMethod(read ? HttpMethod.GET : HttpMethod.PUT)
+                                .setURI(uri)
+                                .setTimeout(REQUEST_TIMEOUT_MS);
+                if (authorization != null) {
+                    options.putHeader("Authorization", authorization);
+                }
+                yield client.request(options)
                         .compose(req -> read ? req.send() : req.send(Buffer.buffer(value)))
                         .compose(resp -> resp.body().map(b -> resp.statusCode()));
             }

@@ -1,5 +1,6 @@
 package dev.whispem.minikv.node.tools;
 
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -14,7 +15,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code minikv}: the command line for people. Talks to any node over the HTTP API. */
+/**
+ * {@code minikv}: the command line for people. Talks to any node over the HTTP API; with {@code
+ * --token} (or {@code MINIKV_TOKEN}) every request carries {@code Authorization: Bearer}.
+ */
 @Command(
         name = "minikv",
         mixinStandardHelpOptions = true,
@@ -41,8 +45,21 @@ public final class MinikvCli {
     @Option(names = "--tenant", description = "Tenant (X-MiniKV-Tenant)")
     String tenant;
 
+    @Option(
+            names = "--token",
+            defaultValue = "${env:MINIKV_TOKEN}",
+            description =
+                    "Bearer token sent on every request when the node has auth on: the admin"
+                            + " token, the job token or a tenant JWT (env MINIKV_TOKEN)")
+    String token;
+
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** Where values and answers go; a test may redirect them. */
+    PrintStream out = System.out;
+
+    PrintStream err = System.err;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new MinikvCli()).execute(args));
@@ -54,22 +71,42 @@ public final class MinikvCli {
         if (tenant != null) {
             b.header("X-MiniKV-Tenant", tenant);
         }
+        if (token != null && !token.isBlank()) {
+            b.header("Authorization", "Bearer " + token.trim());
+        }
         return b;
     }
 
     int run(HttpRequest req, boolean rawBody) throws Exception {
         HttpResponse<byte[]> r = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
         if (r.statusCode() >= 400) {
-            System.err.println(r.statusCode() + " " + new String(r.body(), StandardCharsets.UTF_8));
-            return r.statusCode() == 404 ? 2 : 1;
+            return failed(r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
         }
         if (rawBody) {
-            System.out.write(r.body());
-            System.out.flush();
+            out.write(r.body());
+            out.flush();
         } else if (r.body().length > 0) {
-            System.out.println(new String(r.body(), StandardCharsets.UTF_8));
+            out.println(new String(r.body(), StandardCharsets.UTF_8));
         }
         return 0;
+    }
+
+    /** Prints an error answer, with a hint on 401 and 403; the exit status: 2 for 404, else 1. */
+    int failed(int status, String body) {
+        err.println(status + " " + body);
+        boolean withToken = token != null && !token.isBlank();
+        if (status == 401) {
+            err.println(
+                    withToken
+                            ? "authentication failed: the node refused the token (--token or"
+                                    + " MINIKV_TOKEN): unknown, expired or badly signed"
+                            : "authentication required: pass --token or set MINIKV_TOKEN");
+        } else if (status == 403) {
+            err.println(
+                    "forbidden: the token does not allow this (admin commands need the admin"
+                            + " token; a tenant JWT allows only its own tenant's keys)");
+        }
+        return status == 404 ? 2 : 1;
     }
 
     static String path(String key) {
@@ -235,10 +272,10 @@ public final class MinikvCli {
                                         .build(),
                                 HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() >= 400) {
-                    System.err.println(r.statusCode() + " " + r.body());
+                    cli.failed(r.statusCode(), r.body());
                     return 1;
                 }
-                System.out.println(r.body());
+                cli.out.println(r.body());
                 if (!await || r.body().contains("\"drained\":true")) {
                     return 0;
                 }

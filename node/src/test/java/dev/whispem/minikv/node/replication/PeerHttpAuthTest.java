@@ -1,0 +1,117 @@
+package dev.whispem.minikv.node.replication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpServer;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.eclipse.microprofile.config.Config;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A snapshot fetch carries the admin token when auth is on, and nothing when it is off. */
+class PeerHttpAuthTest {
+
+    private static final byte[] SNAPSHOT = "snapshot-bytes".getBytes(StandardCharsets.UTF_8);
+
+    @TempDir Path dir;
+
+    private HttpServer server;
+    private final List<String> seen = new CopyOnWriteArrayList<>();
+
+    /** Answers 401 to a request without exactly {@code Bearer secret-admin}, like AuthFilter. */
+    @BeforeEach
+    void start() throws Exception {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext(
+                "/v1/internal/groups/",
+                exchange -> {
+                    String auth = exchange.getRequestHeaders().getFirst("Authorization");
+                    seen.add(
+                            exchange.getRequestURI().getPath()
+                                    + " "
+                                    + (auth == null ? "<none>" : auth));
+                    byte[] body =
+                            "Bearer secret-admin".equals(auth)
+                                    ? SNAPSHOT
+                                    : "{\"error\":\"UNAUTHENTICATED\"}"
+                                            .getBytes(StandardCharsets.UTF_8);
+                    exchange.sendResponseHeaders(
+                            "Bearer secret-admin".equals(auth) ? 200 : 401, body.length);
+                    exchange.getResponseBody().write(body);
+                    exchange.close();
+                });
+        server.start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
+
+    private Map<String, String> peers() {
+        return Map.of("n2", "127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    @Test
+    void withATokenTheFetchIsABearerCall() throws Exception {
+        Path target = dir.resolve("group-3.snapshot");
+        new PeerHttp(peers(), " secret-admin ").fetchSnapshot("n2", 3, target);
+        assertThat(seen).containsExactly("/v1/internal/groups/3/snapshot Bearer secret-admin");
+        assertThat(Files.readAllBytes(target)).isEqualTo(SNAPSHOT);
+    }
+
+    @Test
+    void withoutATokenNoAuthorizationIsSent() {
+        Path target = dir.resolve("group-1.snapshot");
+        for (PeerHttp http : List.of(new PeerHttp(peers()), new PeerHttp(peers(), " "))) {
+            assertThatThrownBy(() -> http.fetchSnapshot("n2", 1, target))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("answered 401");
+        }
+        assertThat(seen)
+                .containsExactly(
+                        "/v1/internal/groups/1/snapshot <none>",
+                        "/v1/internal/groups/1/snapshot <none>");
+        assertThat(target).doesNotExist();
+        assertThat(dir.resolve("group-1.snapshot.part")).doesNotExist();
+    }
+
+    private static Config config(Map<String, String> properties) {
+        return new SmallRyeConfigBuilder()
+                .withSources(new PropertiesConfigSource(properties, "test", 500))
+                .build();
+    }
+
+    @Test
+    void theAdminTokenIsUsedOnlyWhenAuthIsOn() {
+        assertThat(
+                        PeerHttp.adminToken(
+                                config(
+                                        Map.of(
+                                                "minikv.auth.enabled", "true",
+                                                "minikv.auth.admin-token", "secret-admin"))))
+                .isEqualTo("secret-admin");
+        assertThat(
+                        PeerHttp.adminToken(
+                                config(
+                                        Map.of(
+                                                "minikv.auth.enabled", "false",
+                                                "minikv.auth.admin-token", "secret-admin"))))
+                .isNull();
+        assertThat(PeerHttp.adminToken(config(Map.of("minikv.auth.admin-token", "secret-admin"))))
+                .isNull();
+        assertThat(PeerHttp.adminToken(config(Map.of()))).isNull();
+    }
+}
