@@ -11,6 +11,9 @@
 # time, as the operator does. Volume servers report to the coordinators, which place the shard
 # groups on them (RF = min(3, volumes) unless MINIKV_REPLICATION_FACTOR is set). Any node accepts
 # any request. Data and logs: $MINIKV_CLUSTER_DIR/<name> (default ./local-cluster).
+# MINIKV_GROUPS sets minikv.replication.groups (default 8; fixed when the cluster is first started):
+# all six JVMs share one machine here, and fewer groups coalesce more writes per Raft entry
+# (docs/performance.md). JAVA_OPTS replaces the default -Xmx384m.
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -34,6 +37,7 @@ launch() { # name role http-port raft-port
         -Dminikv.cluster.coordinators="$coordinator_list" \
         -Dminikv.cluster.bootstrap-coordinator=c1 \
         -Dminikv.cluster.replication-factor="${MINIKV_REPLICATION_FACTOR:-$rf}" \
+        -Dminikv.replication.groups="${MINIKV_GROUPS:-8}" \
         -jar "$jar" >>"$home/node.log" 2>&1 &
     echo $! >"$home/pid"
     echo "$name ($role) started: http://127.0.0.1:$http (pid $!, log $home/node.log)"

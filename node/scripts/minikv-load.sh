@@ -5,5 +5,9 @@ set -euo pipefail
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 app="$repo_root/node/target/quarkus-app"
 java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-exec "$java_bin" --enable-native-access=ALL-UNNAMED ${LOAD_JAVA_OPTS:-} \
+# C1 only by default: the load tool shares the machine with the servers it measures, and C2's
+# compile work (seconds of CPU in a short run) would be taken from them. Measured on the 2-core
+# machine: the client's CPU per run halved and the cluster's write figure rose by 80 %
+# (docs/performance.md). LOAD_JAVA_OPTS replaces it.
+exec "$java_bin" --enable-native-access=ALL-UNNAMED ${LOAD_JAVA_OPTS:--XX:TieredStopAtLevel=1} \
     -cp "$app/app/*:$app/lib/main/*:$app/lib/boot/*" dev.whispem.minikv.node.tools.LoadTool "$@"
