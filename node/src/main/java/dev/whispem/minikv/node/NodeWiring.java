@@ -1,6 +1,7 @@
 package dev.whispem.minikv.node;
 
 import dev.whispem.minikv.node.api.auth.AuthConfig;
+import dev.whispem.minikv.node.cluster.BootstrapGuard;
 import dev.whispem.minikv.node.cluster.ClusterAdmin;
 import dev.whispem.minikv.node.cluster.ClusterHttp;
 import dev.whispem.minikv.node.cluster.ClusterRuntime;
@@ -141,6 +142,16 @@ public class NodeWiring {
                                 + " be added to an existing metadata group");
             }
             try {
+                if (bootstrap && !MetadataGroup.onDisk(ratis.server())) {
+                    var leader = BootstrapGuard.existingLeader(http, coordinators, raft.nodeId());
+                    if (leader.isPresent()) {
+                        LOG.warnf(
+                                "no metadata on this disk, but %s leads a running cluster: joining it"
+                                        + " instead of bootstrapping a second one",
+                                leader.get());
+                        bootstrap = false;
+                    }
+                }
                 metadata.attach(ratis.server(), ratis.self(), bootstrap);
             } catch (IOException e) {
                 throw new IllegalStateException("cannot start the metadata group", e);

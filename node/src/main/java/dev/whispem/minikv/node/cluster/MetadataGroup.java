@@ -58,11 +58,9 @@ public final class MetadataGroup {
      */
     public void attach(RaftServer server, RaftPeer self, boolean bootstrap) throws IOException {
         this.server = server;
-        for (RaftGroupId id : server.getGroupIds()) {
-            if (ID.equals(id)) {
-                LOG.infof("metadata group recovered from disk");
-                return;
-            }
+        if (onDisk(server)) {
+            LOG.infof("metadata group recovered from disk");
+            return;
         }
         RaftGroup group = bootstrap ? RaftGroup.valueOf(ID, self) : RaftGroup.valueOf(ID);
         RaftClientReply reply =
@@ -74,6 +72,16 @@ public final class MetadataGroup {
         }
         LOG.infof(
                 "metadata group %s", bootstrap ? "bootstrapped with this node" : "waiting to join");
+    }
+
+    /** Whether {@code server} found the metadata group in its storage when it started. */
+    public static boolean onDisk(RaftServer server) throws IOException {
+        for (RaftGroupId id : server.getGroupIds()) {
+            if (ID.equals(id)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public ClusterMap map() {
