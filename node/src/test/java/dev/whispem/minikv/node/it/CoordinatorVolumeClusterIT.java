@@ -223,7 +223,8 @@ class CoordinatorVolumeClusterIT {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    private static JsonNode json(HttpResponse<String> r) throws Exception {
+    /** The JSON body of a 200 answer, an empty object otherwise. */
+    static JsonNode json(HttpResponse<String> r) throws Exception {
         return r.statusCode() == 200 ? JSON.readTree(r.body()) : JSON.createObjectNode();
     }
 
@@ -234,7 +235,8 @@ class CoordinatorVolumeClusterIT {
                 condition);
     }
 
-    private static JsonNode volume(JsonNode report, String member) {
+    /** The entry of {@code member} in a cluster report's volumes, an empty object if absent. */
+    static JsonNode volume(JsonNode report, String member) {
         for (JsonNode v : report.path("volumes")) {
             if (v.path("member").asText().equals(member)) {
                 return v;

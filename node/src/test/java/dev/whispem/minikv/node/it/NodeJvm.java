@@ -8,8 +8,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -110,6 +112,24 @@ final class NodeJvm implements AutoCloseable {
             process.destroy();
             if (!process.waitFor(20, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    /**
+     * Closes every node, then copies each node's log into {@code keep} (created if missing) as
+     * {@code <name>.log}: the temporary directory the logs are in goes away with the test.
+     */
+    static void closeAndKeepLogs(Collection<NodeJvm> nodes, Path keep)
+            throws IOException, InterruptedException {
+        for (NodeJvm n : nodes) {
+            n.close();
+        }
+        Files.createDirectories(keep);
+        for (NodeJvm n : nodes) {
+            if (Files.exists(n.log)) {
+                Files.copy(
+                        n.log, keep.resolve(n.name + ".log"), StandardCopyOption.REPLACE_EXISTING);
             }
         }
     }

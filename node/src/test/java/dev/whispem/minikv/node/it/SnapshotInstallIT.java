@@ -1,15 +1,15 @@
 package dev.whispem.minikv.node.it;
 
+import static dev.whispem.minikv.node.it.CoordinatorVolumeClusterIT.json;
+import static dev.whispem.minikv.node.it.CoordinatorVolumeClusterIT.volume;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,7 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SnapshotInstallIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int GROUPS = 2;
 
     @TempDir Path tmp;
@@ -42,18 +41,7 @@ class SnapshotInstallIT {
 
     @AfterEach
     void stopAll() throws Exception {
-        for (NodeJvm n : nodes.values()) {
-            n.close();
-        }
-        // Keep the nodes' logs: the temporary directory goes away with the test.
-        Path keep = Path.of("target", "it-logs", "SnapshotInstallIT");
-        Files.createDirectories(keep);
-        for (String name : nodes.keySet()) {
-            Path log = tmp.resolve(name + ".log");
-            if (Files.exists(log)) {
-                Files.copy(log, keep.resolve(name + ".log"), StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
+        NodeJvm.closeAndKeepLogs(nodes.values(), Path.of("target", "it-logs", "SnapshotInstallIT"));
     }
 
     @Test
@@ -171,18 +159,5 @@ class SnapshotInstallIT {
                         .method(method, HttpRequest.BodyPublishers.noBody())
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static JsonNode json(HttpResponse<String> r) throws Exception {
-        return r.statusCode() == 200 ? JSON.readTree(r.body()) : JSON.createObjectNode();
-    }
-
-    private static JsonNode volume(JsonNode report, String member) {
-        for (JsonNode v : report.path("volumes")) {
-            if (v.path("member").asText().equals(member)) {
-                return v;
-            }
-        }
-        return JSON.createObjectNode();
     }
 }

@@ -2,18 +2,19 @@ package dev.whispem.minikv.node.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
-import com.sun.net.httpserver.HttpServer;
+import dev.whispem.minikv.node.testing.StubHttpServer;
+import dev.whispem.minikv.node.testing.StubHttpServer.Reply;
+import dev.whispem.minikv.node.testing.StubHttpServer.Request;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.eclipse.microprofile.config.Config;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,48 +28,35 @@ class PeerHttpAuthTest {
 
     @TempDir Path dir;
 
-    private HttpServer server;
-    private final List<String> seen = new CopyOnWriteArrayList<>();
+    private StubHttpServer server;
 
     /** Answers 401 to a request without exactly {@code Bearer secret-admin}, like AuthFilter. */
     @BeforeEach
     void start() throws Exception {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext(
-                "/v1/internal/groups/",
-                exchange -> {
-                    String auth = exchange.getRequestHeaders().getFirst("Authorization");
-                    seen.add(
-                            exchange.getRequestURI().getPath()
-                                    + " "
-                                    + (auth == null ? "<none>" : auth));
-                    byte[] body =
-                            "Bearer secret-admin".equals(auth)
-                                    ? SNAPSHOT
-                                    : "{\"error\":\"UNAUTHENTICATED\"}"
-                                            .getBytes(StandardCharsets.UTF_8);
-                    exchange.sendResponseHeaders(
-                            "Bearer secret-admin".equals(auth) ? 200 : 401, body.length);
-                    exchange.getResponseBody().write(body);
-                    exchange.close();
-                });
-        server.start();
+        server =
+                StubHttpServer.start(
+                        (method, path, auth, body) ->
+                                "Bearer secret-admin".equals(auth)
+                                        ? Reply.of(200, SNAPSHOT)
+                                        : Reply.of(401, "{\"error\":\"UNAUTHENTICATED\"}"));
     }
 
     @AfterEach
     void stop() {
-        server.stop(0);
+        server.close();
     }
 
     private Map<String, String> peers() {
-        return Map.of("n2", "127.0.0.1:" + server.getAddress().getPort());
+        return Map.of("n2", server.hostPort());
     }
 
     @Test
     void withATokenTheFetchIsABearerCall() throws Exception {
         Path target = dir.resolve("group-3.snapshot");
         new PeerHttp(peers(), " secret-admin ").fetchSnapshot("n2", 3, target);
-        assertThat(seen).containsExactly("/v1/internal/groups/3/snapshot Bearer secret-admin");
+        assertThat(server.requests())
+                .extracting(Request::path, Request::authorization)
+                .containsExactly(tuple("/v1/internal/groups/3/snapshot", "Bearer secret-admin"));
         assertThat(Files.readAllBytes(target)).isEqualTo(SNAPSHOT);
     }
 
@@ -80,10 +68,11 @@ class PeerHttpAuthTest {
                     .isInstanceOf(IOException.class)
                     .hasMessageContaining("answered 401");
         }
-        assertThat(seen)
+        assertThat(server.requests())
+                .extracting(Request::path, Request::authorization)
                 .containsExactly(
-                        "/v1/internal/groups/1/snapshot <none>",
-                        "/v1/internal/groups/1/snapshot <none>");
+                        tuple("/v1/internal/groups/1/snapshot", null),
+                        tuple("/v1/internal/groups/1/snapshot", null));
         assertThat(target).doesNotExist();
         assertThat(dir.resolve("group-1.snapshot.part")).doesNotExist();
     }

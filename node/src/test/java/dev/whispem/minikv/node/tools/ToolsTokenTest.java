@@ -3,13 +3,12 @@ package dev.whispem.minikv.node.tools;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.sun.net.httpserver.HttpServer;
+import dev.whispem.minikv.node.testing.StubHttpServer;
+import dev.whispem.minikv.node.testing.StubHttpServer.Reply;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,56 +25,39 @@ class ToolsTokenTest {
     private static final String ADMIN = "admin-secret";
     private static final String JOB = "job-secret";
 
-    private HttpServer server;
-    private final List<String> seen = new CopyOnWriteArrayList<>();
+    private StubHttpServer server;
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     @BeforeEach
     void start() throws Exception {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext(
-                "/",
-                exchange -> {
-                    String auth = exchange.getRequestHeaders().getFirst("Authorization");
-                    String path = exchange.getRequestURI().getPath();
-                    seen.add(
-                            exchange.getRequestMethod()
-                                    + " "
-                                    + path
-                                    + " "
-                                    + (auth == null ? "<none>" : auth));
-                    exchange.getRequestBody().readAllBytes();
-                    int status;
-                    String body;
-                    if (!("Bearer " + ADMIN).equals(auth) && !("Bearer " + JOB).equals(auth)) {
-                        status = 401;
-                        body = "{\"error\":\"UNAUTHENTICATED\"}";
-                    } else if (path.startsWith("/v1/admin") && !("Bearer " + ADMIN).equals(auth)) {
-                        status = 403;
-                        body = "{\"error\":\"FORBIDDEN\"}";
-                    } else if (path.endsWith("/drain")) {
-                        status = 200;
-                        body = "{\"drained\":true}";
-                    } else {
-                        status = 200;
-                        body = "hello";
-                    }
-                    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-                    exchange.sendResponseHeaders(status, bytes.length);
-                    exchange.getResponseBody().write(bytes);
-                    exchange.close();
-                });
-        server.start();
+        server = StubHttpServer.start((method, path, auth, body) -> answer(path, auth));
+    }
+
+    private static Reply answer(String path, String auth) {
+        if (!("Bearer " + ADMIN).equals(auth) && !("Bearer " + JOB).equals(auth)) {
+            return Reply.of(401, "{\"error\":\"UNAUTHENTICATED\"}");
+        } else if (path.startsWith("/v1/admin") && !("Bearer " + ADMIN).equals(auth)) {
+            return Reply.of(403, "{\"error\":\"FORBIDDEN\"}");
+        } else if (path.endsWith("/drain")) {
+            return Reply.of(200, "{\"drained\":true}");
+        } else {
+            return Reply.of(200, "hello");
+        }
     }
 
     @AfterEach
     void stop() {
-        server.stop(0);
+        server.close();
+    }
+
+    /** Each request the fake node received as {@code METHOD path authorization-or-<none>}. */
+    private List<String> seen() {
+        return server.lines();
     }
 
     private String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return server.uri().toString();
     }
 
     private int cli(String... args) {
@@ -100,7 +82,7 @@ class ToolsTokenTest {
         assertThat(cli("--token", JOB, "put", "greeting", "hi")).isZero();
         assertThat(cli("--token", ADMIN, "status")).isZero();
         assertThat(cli("--token", ADMIN, "drain", "v2")).isZero();
-        assertThat(seen)
+        assertThat(seen())
                 .containsExactly(
                         "GET /v1/kv/greeting Bearer " + JOB,
                         "PUT /v1/kv/greeting Bearer " + JOB,
@@ -113,7 +95,7 @@ class ToolsTokenTest {
     void withoutATokenTheCliSaysHowToGiveOne() {
         assumeTrue(System.getenv("MINIKV_TOKEN") == null, "MINIKV_TOKEN is set");
         assertThat(cli("get", "greeting")).isEqualTo(1);
-        assertThat(seen).containsExactly("GET /v1/kv/greeting <none>");
+        assertThat(seen()).containsExactly("GET /v1/kv/greeting <none>");
         assertThat(err())
                 .contains("401")
                 .contains("authentication required: pass --token or set MINIKV_TOKEN");
@@ -168,11 +150,11 @@ class ToolsTokenTest {
     @Test
     void theLoadToolSendsTheTokenToMinikvOnly() {
         assertThat(load("--token", JOB)).isZero();
-        assertThat(seen)
+        assertThat(seen())
                 .isNotEmpty()
                 .allMatch(s -> s.matches("(GET|PUT) /v1/kv/key\\d{8} Bearer " + JOB));
-        seen.clear();
+        server.clearRequests();
         load("--token", JOB, "--target", "etcd");
-        assertThat(seen).isNotEmpty().allMatch(s -> s.matches("POST /v3/kv/(range|put) <none>"));
+        assertThat(seen()).isNotEmpty().allMatch(s -> s.matches("POST /v3/kv/(range|put) <none>"));
     }
 }
