@@ -94,13 +94,20 @@ class BootstrapDiskLossIT {
                                         && coordinator(r, "c1").path("healthy").asBoolean());
         assertThat(viaC2.path("coordinators").size()).isEqualTo(3);
         assertThat(viaC2.path("epoch").asLong()).isGreaterThanOrEqualTo(epochBefore);
-        JsonNode viaC1 = report("c1");
-        assertThat(viaC1.path("epoch").asLong()).isGreaterThanOrEqualTo(epochBefore);
+        // c1 answers once it knows the leader (503 until then, as any follower would).
+        JsonNode viaC1 =
+                await(
+                        "c1 answers with the group's map",
+                        () -> report("c1"),
+                        r -> r.path("epoch").asLong() >= epochBefore);
         assertThat(viaC1.path("volumes").get(0).path("shards").asInt()).isEqualTo(256);
         assertThat(Files.readString(tmp.resolve("c1.log")))
                 .contains("instead of bootstrapping a second one");
+        // c1 forwards reads to the groups' leaders once its routing has caught up with the map.
         for (int k = 0; k < 20; k++) {
-            HttpResponse<String> r = get("c1", "/v1/kv/k" + k);
+            String path = "/v1/kv/k" + k;
+            HttpResponse<String> r =
+                    await("read " + path, () -> get("c1", path), a -> a.statusCode() != 503);
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.body()).isEqualTo("v" + k);
         }
