@@ -21,21 +21,26 @@ public final class BootstrapGuard {
 
     private static final Logger LOG = Logger.getLogger(BootstrapGuard.class);
 
-    /** Passes over the coordinator list: behind one Service name, each pass may reach another. */
+    /** Passes over the coordinator list, a second apart: an election may be under way. */
     private static final int PASSES = 3;
 
     private BootstrapGuard() {}
 
     /**
-     * The id of the metadata leader some other coordinator reports, if any: only the leader answers
-     * {@code GET /v1/admin/cluster} marked as forwarded, so a 200 proves a running group.
+     * The id of the metadata leader some other coordinator reports, if any. The report is asked for
+     * unforwarded, so any member (behind a Service, whichever one answers) relays it from its
+     * leader; a 200 naming a leader other than this node proves a running group.
      */
     public static Optional<String> existingLeader(
             ClusterHttp http, List<String> coordinators, String selfId) {
         for (int pass = 0; pass < PASSES; pass++) {
+            if (pass > 0 && !pause()) {
+                return Optional.empty();
+            }
             for (String host : coordinators) {
                 ClusterHttp.Answer a =
-                        http.send(host, "GET", "/v1/admin/cluster", null, Duration.ofSeconds(3));
+                        http.sendUnforwarded(
+                                host, "GET", "/v1/admin/cluster", Duration.ofSeconds(3));
                 if (a.status() != 200) {
                     continue;
                 }
@@ -46,6 +51,16 @@ public final class BootstrapGuard {
             }
         }
         return Optional.empty();
+    }
+
+    private static boolean pause() {
+        try {
+            Thread.sleep(1000);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     static Optional<String> leaderOf(String report) {

@@ -37,18 +37,38 @@ public final class ClusterHttp {
         }
     }
 
-    /** Sends one request to {@code hostPort}; IO failures become a 503 answer. */
+    /**
+     * Sends one request to {@code hostPort}, marked as already forwarded (the receiver answers it
+     * or fails, never forwards it again); IO failures become a 503 answer.
+     */
     public Answer send(String hostPort, String method, String path, String body, Duration timeout) {
+        return send(hostPort, method, path, body, timeout, true);
+    }
+
+    /** Like {@link #send}, but a coordinator that does not lead may forward it to its leader. */
+    public Answer sendUnforwarded(String hostPort, String method, String path, Duration timeout) {
+        return send(hostPort, method, path, null, timeout, false);
+    }
+
+    private Answer send(
+            String hostPort,
+            String method,
+            String path,
+            String body,
+            Duration timeout,
+            boolean forwarded) {
         HttpRequest.Builder request =
                 HttpRequest.newBuilder(URI.create("http://" + hostPort + path))
                         .timeout(timeout)
                         .header("Accept", "application/json")
-                        .header("X-MiniKV-Forwarded", "1")
                         .method(
                                 method,
                                 body == null
                                         ? HttpRequest.BodyPublishers.noBody()
                                         : HttpRequest.BodyPublishers.ofString(body));
+        if (forwarded) {
+            request.header("X-MiniKV-Forwarded", "1");
+        }
         if (body != null) {
             request.header("Content-Type", "application/json");
         }
