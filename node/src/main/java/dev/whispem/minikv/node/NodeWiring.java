@@ -94,9 +94,7 @@ public class NodeWiring {
     @Produces
     @Singleton
     ClusterHttp clusterHttp(AuthConfig auth) {
-        // With auth on, node-to-node calls (heartbeats, registrations, forwards) carry the admin
-        // token: every node of a cluster is given the same one.
-        return new ClusterHttp(auth.enabled() ? auth.adminToken().orElse(null) : null);
+        return new ClusterHttp(auth.nodeToNodeToken());
     }
 
     @Produces
@@ -232,7 +230,8 @@ public class NodeWiring {
             RaftConfig raft,
             KvStore store,
             MetadataGroup metadata,
-            MeterRegistry registry) {
+            MeterRegistry registry,
+            AuthConfig auth) {
         Timer commit =
                 Timer.builder("minikv.commit")
                         .description(
@@ -262,6 +261,7 @@ public class NodeWiring {
                     node.dataDir().toAbsolutePath().resolve("raft"),
                     raft,
                     observer,
+                    auth.nodeToNodeToken(),
                     false,
                     node.role() == NodeRole.COORDINATOR ? metadata::stateMachineFor : gid -> null);
         }
@@ -274,7 +274,8 @@ public class NodeWiring {
                             replication.groups(),
                             node.dataDir().toAbsolutePath().resolve("raft"),
                             raft,
-                            observer);
+                            observer,
+                            auth.nodeToNodeToken());
         };
     }
 

@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Where each Raft peer serves HTTP, so a follower can fetch a group's snapshot from its leader. In
@@ -45,22 +43,6 @@ public final class PeerHttp {
     public PeerHttp(Map<String, String> initial, String bearerToken) {
         this.byPeer = Map.copyOf(initial);
         this.bearerToken = bearerToken == null || bearerToken.isBlank() ? null : bearerToken.trim();
-    }
-
-    /**
-     * The admin token when {@code minikv.auth.enabled} is true in this node's configuration, else
-     * null: what {@link #PeerHttp(Map, String)} should send.
-     */
-    public static String adminTokenFromConfig() {
-        return adminToken(ConfigProvider.getConfig());
-    }
-
-    static String adminToken(Config config) {
-        boolean enabled =
-                config.getOptionalValue("minikv.auth.enabled", Boolean.class).orElse(false);
-        return enabled
-                ? config.getOptionalValue("minikv.auth.admin-token", String.class).orElse(null)
-                : null;
     }
 
     /** Parses {@code id=host:port} entries. */

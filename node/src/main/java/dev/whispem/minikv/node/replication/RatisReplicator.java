@@ -113,11 +113,13 @@ public final class RatisReplicator implements Replicator {
             int groupCount,
             Path raftDir,
             RaftConfig config,
-            CommitObserver observer) {
-        this(store, groupCount, raftDir, config, observer, true, gid -> null);
+            CommitObserver observer,
+            String peerToken) {
+        this(store, groupCount, raftDir, config, observer, peerToken, true, gid -> null);
     }
 
     /**
+     * @param peerToken bearer token of snapshot fetches from peers (auth on), else null
      * @param hostAll host every group with the static peers of {@code config}; when false, groups
      *     are hosted and dropped at run time ({@link #host}, {@link #unhost}) as the shard map says
      * @param extraGroups state machines of other groups on this server (the metadata group); null
@@ -130,6 +132,7 @@ public final class RatisReplicator implements Replicator {
             Path raftDir,
             RaftConfig config,
             CommitObserver observer,
+            String peerToken,
             boolean hostAll,
             java.util.function.Function<RaftGroupId, org.apache.ratis.statemachine.StateMachine>
                     extraGroups) {
@@ -153,9 +156,7 @@ public final class RatisReplicator implements Replicator {
         }
         RaftPeerId selfId = RaftPeerId.valueOf(config.nodeId());
         this.peerHttp =
-                new PeerHttp(
-                        PeerHttp.parse(config.peerHttp().orElse(List.of())),
-                        PeerHttp.adminTokenFromConfig());
+                new PeerHttp(PeerHttp.parse(config.peerHttp().orElse(List.of())), peerToken);
         this.peers = peers(config, selfId);
         this.self =
                 peers.stream()

@@ -4,18 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.whispem.minikv.node.api.auth.AuthConfig;
 import dev.whispem.minikv.node.testing.StubHttpServer;
 import dev.whispem.minikv.node.testing.StubHttpServer.Reply;
 import dev.whispem.minikv.node.testing.StubHttpServer.Request;
-import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.eclipse.microprofile.config.Config;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -77,30 +77,55 @@ class PeerHttpAuthTest {
         assertThat(dir.resolve("group-1.snapshot.part")).doesNotExist();
     }
 
-    private static Config config(Map<String, String> properties) {
-        return new SmallRyeConfigBuilder()
-                .withSources(new PropertiesConfigSource(properties, "test", 500))
-                .build();
+    /** The node-to-node token of a node configured with {@code properties}. */
+    private static String nodeToNodeToken(Map<String, String> properties) {
+        boolean enabled = Boolean.parseBoolean(properties.get("minikv.auth.enabled"));
+        Optional<String> admin = Optional.ofNullable(properties.get("minikv.auth.admin-token"));
+        AuthConfig auth =
+                new AuthConfig() {
+                    @Override
+                    public boolean enabled() {
+                        return enabled;
+                    }
+
+                    @Override
+                    public Optional<String> adminToken() {
+                        return admin;
+                    }
+
+                    @Override
+                    public Optional<String> jwtPublicKey() {
+                        return Optional.empty();
+                    }
+
+                    @Override
+                    public Optional<String> jobToken() {
+                        return Optional.empty();
+                    }
+
+                    @Override
+                    public Duration clockSkew() {
+                        return Duration.ofSeconds(30);
+                    }
+                };
+        return auth.nodeToNodeToken();
     }
 
     @Test
     void theAdminTokenIsUsedOnlyWhenAuthIsOn() {
         assertThat(
-                        PeerHttp.adminToken(
-                                config(
-                                        Map.of(
-                                                "minikv.auth.enabled", "true",
-                                                "minikv.auth.admin-token", "secret-admin"))))
+                        nodeToNodeToken(
+                                Map.of(
+                                        "minikv.auth.enabled", "true",
+                                        "minikv.auth.admin-token", "secret-admin")))
                 .isEqualTo("secret-admin");
         assertThat(
-                        PeerHttp.adminToken(
-                                config(
-                                        Map.of(
-                                                "minikv.auth.enabled", "false",
-                                                "minikv.auth.admin-token", "secret-admin"))))
+                        nodeToNodeToken(
+                                Map.of(
+                                        "minikv.auth.enabled", "false",
+                                        "minikv.auth.admin-token", "secret-admin")))
                 .isNull();
-        assertThat(PeerHttp.adminToken(config(Map.of("minikv.auth.admin-token", "secret-admin"))))
-                .isNull();
-        assertThat(PeerHttp.adminToken(config(Map.of()))).isNull();
+        assertThat(nodeToNodeToken(Map.of("minikv.auth.admin-token", "secret-admin"))).isNull();
+        assertThat(nodeToNodeToken(Map.of())).isNull();
     }
 }

@@ -114,7 +114,8 @@ class RatisSnapshotTest {
                                                     GROUPS,
                                                     raftDir(),
                                                     config(this),
-                                                    (n, nanos) -> {});
+                                                    (n, nanos) -> {},
+                                                    null);
                                     started.complete(null);
                                 } catch (Throwable e) {
                                     started.completeExceptionally(e);

@@ -29,4 +29,12 @@ public interface AuthConfig {
     /** Clock difference tolerated when checking a JWT's {@code exp} and {@code nbf}. */
     @WithDefault("30s")
     Duration clockSkew();
+
+    /**
+     * What node-to-node calls (heartbeats, forwards, snapshot fetches) send as their bearer token:
+     * the admin token, which every node of a cluster is given, when auth is on; else null.
+     */
+    default String nodeToNodeToken() {
+        return enabled() ? adminToken().orElse(null) : null;
+    }
 }
