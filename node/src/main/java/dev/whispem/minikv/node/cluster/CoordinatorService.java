@@ -2,9 +2,7 @@ package dev.whispem.minikv.node.cluster;
 
 import dev.whispem.minikv.node.replication.NotLeaderException;
 import dev.whispem.minikv.node.replication.RatisReplicator;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,17 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
-import org.apache.ratis.client.RaftClient;
-import org.apache.ratis.client.RaftClientConfigKeys;
-import org.apache.ratis.conf.RaftProperties;
-import org.apache.ratis.protocol.Message;
-import org.apache.ratis.protocol.RaftClientReply;
-import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftPeer;
-import org.apache.ratis.protocol.SetConfigurationRequest;
-import org.apache.ratis.retry.RetryPolicies;
-import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
-import org.apache.ratis.util.TimeDuration;
 import org.jboss.logging.Logger;
 
 /**
@@ -60,6 +48,8 @@ public final class CoordinatorService implements AutoCloseable {
     private final java.util.concurrent.ExecutorService changes =
             Executors.newCachedThreadPool(
                     Thread.ofPlatform().name("minikv-membership-", 0).daemon().factory());
+
+    private final GroupMembershipChange membership = new GroupMembershipChange(changes);
 
     private volatile long leaderSince = -1;
     private final java.util.concurrent.atomic.AtomicLong movesFinished =
@@ -206,60 +196,12 @@ public final class CoordinatorService implements AutoCloseable {
     }
 
     /**
-     * Changes the group's Raft membership to the move's target, then records the move finished.
-     * Ratis brings the new replicas up to date before the change commits, so the replica being
-     * replaced leaves only after its successor has the data. Repeating it after a crash is
-     * harmless: a configuration equal to the current one is accepted as is.
-     *
-     * <p>Ratis refuses a change that adds as many members as it keeps (a move at replication factor
-     * 1 or 2, see {@link #oneStepRefused}). Such a move goes through the union of old and new
-     * members first. That step is a compare-and-set against the old members, so when a coordinator
-     * repeats it after a crash with the group already at the union or at the target, Ratis refuses
-     * it and the removed replica is never added back; the second step, to the target, then decides.
-     * Compare-and-set rather than reading the configuration first: it cannot race with a change
-     * still committing.
+     * Changes the group's Raft membership to the move's target ({@link GroupMembershipChange}),
+     * then records the move finished. Repeating it after a crash is harmless.
      */
     private void reconfigure(int group, ClusterMap.Placement p) {
-        ClusterMap map = metadata.map();
-        Set<String> all = new LinkedHashSet<>(p.replicas());
-        all.addAll(p.target());
-        List<RaftPeer> union = Routing.peers(map, new ArrayList<>(all));
-        RaftGroup raftGroup = RaftGroup.valueOf(RatisReplicator.groupId(group), union);
-        try (RaftClient admin = client(raftGroup, 60);
-                RaftClient nudger = client(raftGroup, 5)) {
-            LOG.infof("group %d: membership %s -> %s", group, p.replicas(), p.target());
-            if (oneStepRefused(p.replicas(), p.target())) {
-                try {
-                    RaftClientReply first =
-                            change(
-                                    admin,
-                                    nudger,
-                                    SetConfigurationRequest.Arguments.newBuilder()
-                                            .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET)
-                                            .setServersInCurrentConf(
-                                                    Routing.peers(map, p.replicas()))
-                                            .setServersInNewConf(union)
-                                            .build());
-                    LOG.infof(
-                            "group %d: membership %s: %s",
-                            group, all, first.isSuccess() ? "done" : first.getException());
-                } catch (Exception e) {
-                    // Expected when resuming a move that is past this step; the next one decides.
-                    LOG.infof(
-                            "group %d: membership %s not changed: %s", group, all, e.getMessage());
-                }
-            }
-            RaftClientReply reply =
-                    change(
-                            admin,
-                            nudger,
-                            SetConfigurationRequest.Arguments.newBuilder()
-                                    .setServersInNewConf(Routing.peers(map, p.target()))
-                                    .build());
-            if (!reply.isSuccess()) {
-                LOG.infof(
-                        "group %d: membership change not done yet: %s",
-                        group, reply.getException());
+        try {
+            if (!membership.apply(metadata.map(), group, p)) {
                 return;
             }
             propose(new MetadataCommand.FinishMove(group, p.target()));
@@ -268,58 +210,6 @@ public final class CoordinatorService implements AutoCloseable {
         } catch (Exception e) {
             LOG.infof("group %d: membership change failed, will retry: %s", group, e.getMessage());
         }
-    }
-
-    /**
-     * Whether Ratis 3.3 refuses changing the members {@code from} to {@code to} at once
-     * (RaftConfigurationImpl.changeMajority): it adds at least as many members as it keeps, except
-     * for growing one member to two.
-     */
-    private static boolean oneStepRefused(List<String> from, List<String> to) {
-        long added = to.stream().filter(v -> !from.contains(v)).count();
-        if (from.size() == 1 && to.size() == 2 && added == 1) {
-            return false;
-        }
-        return added >= to.size() - added;
-    }
-
-    /**
-     * One membership change of a shard group. Meanwhile a no-op entry is appended every 500 ms: a
-     * new member whose catch-up was interrupted can hold the whole log with a match index the
-     * leader does not know until another entry is sent (heartbeats do not count).
-     */
-    private RaftClientReply change(
-            RaftClient admin, RaftClient nudger, SetConfigurationRequest.Arguments args)
-            throws Exception {
-        CompletableFuture<RaftClientReply> change =
-                CompletableFuture.supplyAsync(
-                        () -> {
-                            try {
-                                return admin.admin().setConfiguration(args);
-                            } catch (java.io.IOException e) {
-                                throw new java.io.UncheckedIOException(e);
-                            }
-                        },
-                        changes);
-        Message noOp = Message.valueOf(ByteString.copyFrom(RatisReplicator.noOpEntry()));
-        while (!change.isDone()) {
-            nudger.async().send(noOp);
-            Thread.sleep(500);
-        }
-        return change.get();
-    }
-
-    private static RaftClient client(RaftGroup group, int timeoutSeconds) {
-        RaftProperties props = new RaftProperties();
-        RaftClientConfigKeys.Rpc.setRequestTimeout(
-                props, TimeDuration.valueOf(timeoutSeconds, TimeUnit.SECONDS));
-        return RaftClient.newBuilder()
-                .setProperties(props)
-                .setRaftGroup(group)
-                .setRetryPolicy(
-                        RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-                                3, TimeDuration.valueOf(1, TimeUnit.SECONDS)))
-                .build();
     }
 
     /** Volume servers heard from within the liveness timeout. */
