@@ -1,17 +1,12 @@
 package dev.whispem.minikv.node.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.whispem.minikv.node.replication.Outcome;
-import dev.whispem.minikv.node.replication.Precondition;
 import dev.whispem.minikv.node.routing.KvRouter;
 import dev.whispem.minikv.node.routing.ListPage;
 import dev.whispem.minikv.node.routing.ListRequest;
-import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
-import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
@@ -25,7 +20,10 @@ import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** The key-value HTTP API: {@code /v1/kv}. See docs/api/kv.md. */
+/**
+ * Listing keys of the key-value HTTP API: {@code GET /v1/kv}. See docs/api/kv.md. The single-key
+ * operations on {@code /v1/kv/{key}} are {@link KvRoutes}.
+ */
 @Path("/v1/kv")
 @Tag(name = "kv")
 public class KvResource {
@@ -40,9 +38,6 @@ public class KvResource {
         this.metrics = metrics;
     }
 
-    /** Body of a successful PUT. */
-    public record PutResult(String key, long version, long revision) {}
-
     /** One listed key; {@code value} (base64) only when asked for. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ListItem(String key, long version, Long expiresAt, String value) {}
@@ -50,121 +45,6 @@ public class KvResource {
     /** A page of keys in key order; {@code nextCursor} is absent on the last page. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ListResult(List<ListItem> items, String nextCursor) {}
-
-    @PUT
-    @Path("{key: .+}")
-    @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Store a value (raw body); optional ttl, If-Match CAS, If-None-Match: *")
-    public CompletionStage<Response> put(
-            @PathParam("key") String key,
-            @QueryParam("ttl") String ttl,
-            @HeaderParam("If-Match") String ifMatch,
-            @HeaderParam("If-None-Match") String ifNoneMatch,
-            @HeaderParam(Requests.TENANT_HEADER) String tenantHeader,
-            byte[] body) {
-        long start = System.nanoTime();
-        return guard(
-                "put",
-                start,
-                () -> {
-                    String tenant = Requests.tenant(tenantHeader);
-                    byte[] k = Requests.key(key, limits);
-                    byte[] v = Requests.value(body, limits);
-                    long ttlSeconds = Requests.ttl(ttl);
-                    Precondition pre = Requests.precondition(ifMatch, ifNoneMatch);
-                    return router.put(tenant, k, v, ttlSeconds, pre)
-                            .thenApply(
-                                    outcome ->
-                                            switch (outcome) {
-                                                case Outcome.Written w ->
-                                                        Response.ok(
-                                                                        new PutResult(
-                                                                                key,
-                                                                                w.version(),
-                                                                                w.revision()))
-                                                                .tag(
-                                                                        new jakarta.ws.rs.core
-                                                                                .EntityTag(
-                                                                                Long.toString(
-                                                                                        w
-                                                                                                .version())))
-                                                                .build();
-                                                case Outcome.PreconditionFailed f ->
-                                                        preconditionFailed(key, f);
-                                                default -> unexpected(outcome);
-                                            });
-                });
-    }
-
-    @GET
-    @Path("{key: .+}")
-    @Produces({MediaType.APPLICATION_OCTET_STREAM, MediaType.APPLICATION_JSON})
-    @Operation(summary = "Read a value; linearizable unless consistency=stale")
-    public CompletionStage<Response> get(
-            @PathParam("key") String key,
-            @QueryParam("consistency") String consistency,
-            @HeaderParam(Requests.TENANT_HEADER) String tenantHeader) {
-        long start = System.nanoTime();
-        return guard(
-                "get",
-                start,
-                () -> {
-                    String tenant = Requests.tenant(tenantHeader);
-                    byte[] k = Requests.key(key, limits);
-                    return router.get(tenant, k, Requests.consistency(consistency))
-                            .thenApply(
-                                    r -> {
-                                        if (r.value().isEmpty()) {
-                                            return ApiError.response(
-                                                    404, "NOT_FOUND", "no key " + key);
-                                        }
-                                        var v = r.value().get();
-                                        Response.ResponseBuilder b =
-                                                Response.ok(
-                                                                v.value(),
-                                                                MediaType
-                                                                        .APPLICATION_OCTET_STREAM_TYPE)
-                                                        .header("ETag", Requests.etag(v.version()))
-                                                        .header("X-MiniKV-Revision", r.revision());
-                                        if (v.expiresAtMillis() != 0) {
-                                            b.header("X-MiniKV-Expires-At", v.expiresAtMillis());
-                                        }
-                                        return b.build();
-                                    });
-                });
-    }
-
-    @DELETE
-    @Path("{key: .+}")
-    @Operation(summary = "Delete a key (204 whether or not it existed); optional If-Match")
-    public CompletionStage<Response> delete(
-            @PathParam("key") String key,
-            @HeaderParam("If-Match") String ifMatch,
-            @HeaderParam(Requests.TENANT_HEADER) String tenantHeader) {
-        long start = System.nanoTime();
-        return guard(
-                "delete",
-                start,
-                () -> {
-                    String tenant = Requests.tenant(tenantHeader);
-                    byte[] k = Requests.key(key, limits);
-                    Precondition pre = Requests.precondition(ifMatch, null);
-                    return router.delete(tenant, k, pre)
-                            .thenApply(
-                                    outcome ->
-                                            switch (outcome) {
-                                                case Outcome.Deleted d ->
-                                                        Response.noContent()
-                                                                .header(
-                                                                        "X-MiniKV-Revision",
-                                                                        d.revision())
-                                                                .build();
-                                                case Outcome.PreconditionFailed f ->
-                                                        preconditionFailed(key, f);
-                                                default -> unexpected(outcome);
-                                            });
-                });
-    }
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
@@ -248,25 +128,6 @@ public class KvResource {
                         ? null
                         : Base64.getUrlEncoder().withoutPadding().encodeToString(page.nextCursor());
         return new ListResult(items, next);
-    }
-
-    static Response preconditionFailed(String key, Outcome.PreconditionFailed f) {
-        String message =
-                f.currentVersion() == 0
-                        ? "precondition failed: " + key + " does not exist"
-                        : "precondition failed: " + key + " is at version " + f.currentVersion();
-        Response.ResponseBuilder b =
-                Response.status(412)
-                        .type(MediaType.APPLICATION_JSON_TYPE)
-                        .entity(new ApiError("PRECONDITION_FAILED", message));
-        if (f.currentVersion() != 0) {
-            b.header("ETag", Requests.etag(f.currentVersion()));
-        }
-        return b.build();
-    }
-
-    static Response unexpected(Outcome outcome) {
-        return ApiError.response(500, "INTERNAL", "unexpected outcome " + outcome);
     }
 
     /** Runs the handler, turning validation failures into responses and recording metrics. */

@@ -379,12 +379,86 @@ public class KvApiTest {
     }
 
     @Test
+    void percentEncodedKeysNameTheDecodedKey() {
+        String key = unique("café a+b");
+        String encoded = key.replace("é", "%C3%A9").replace(" ", "%20");
+        given().urlEncodingEnabled(false)
+                .body("v")
+                .put("/v1/kv/" + encoded)
+                .then()
+                .statusCode(200)
+                .body("key", equalTo(key));
+        // The same key listed under its decoded name, and read through another spelling of it.
+        given().queryParam("prefix", key)
+                .get("/v1/kv")
+                .then()
+                .statusCode(200)
+                .body("items", hasSize(1))
+                .body("items[0].key", equalTo(key));
+        given().urlEncodingEnabled(false)
+                .get("/v1/kv/" + encoded.replace("%C3%A9", "%c3%a9"))
+                .then()
+                .statusCode(200);
+        // A malformed escape never leaves a client library; PathKeysTest covers it.
+        given().urlEncodingEnabled(false)
+                .get("/v1/kv/not-utf8-%FF")
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("BAD_REQUEST"));
+    }
+
+    @Test
+    void headAnswersTheHeadersOfGet() {
+        String key = unique("head");
+        long version = putVersion(key, "value");
+        given().head("/v1/kv/" + key).then().statusCode(200).header("ETag", "\"" + version + "\"");
+        given().head("/v1/kv/" + unique("absent")).then().statusCode(404);
+    }
+
+    @Test
+    void aChunkedBodyOverTheLimitIs413AndWritesNothing() throws Exception {
+        String key = unique("chunked");
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        java.net.URI uri =
+                java.net.URI.create(
+                        "http://localhost:" + io.restassured.RestAssured.port + "/v1/kv/" + key);
+        byte[] big = new byte[1024 * 1024 + 1];
+        java.net.http.HttpResponse<String> tooBig =
+                client.send(
+                        java.net.http.HttpRequest.newBuilder(uri)
+                                .PUT(
+                                        java.net.http.HttpRequest.BodyPublishers.ofInputStream(
+                                                () -> new java.io.ByteArrayInputStream(big)))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(tooBig.statusCode()).isEqualTo(413);
+        assertThat(tooBig.body()).contains("TOO_LARGE");
+        given().get("/v1/kv/" + key).then().statusCode(404);
+        // The same connection pool, a chunked body within the limit.
+        java.net.http.HttpResponse<String> fits =
+                client.send(
+                        java.net.http.HttpRequest.newBuilder(uri)
+                                .PUT(
+                                        java.net.http.HttpRequest.BodyPublishers.ofInputStream(
+                                                () ->
+                                                        new java.io.ByteArrayInputStream(
+                                                                "chunked".getBytes())))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(fits.statusCode()).isEqualTo(200);
+        assertThat(given().get("/v1/kv/" + key).asString()).isEqualTo("chunked");
+    }
+
+    @Test
     void unknownRoutesAnswerJsonErrors() {
         given().get("/v1/nothing-here").then().statusCode(404).body("error", equalTo("NOT_FOUND"));
         given().post("/v1/kv/x")
                 .then()
                 .statusCode(405)
+                .header("Allow", "GET, HEAD, PUT, DELETE")
                 .body("error", equalTo("METHOD_NOT_ALLOWED"));
+        // The path without a key is the listing, not a key.
+        given().get("/v1/kv/").then().statusCode(200).body("items", notNullValue());
     }
 
     @Test
