@@ -9,5 +9,6 @@ java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 # compile work (seconds of CPU in a short run) would be taken from them. Measured on the 2-core
 # machine: the client's CPU per run halved and the cluster's write figure rose by 80 %
 # (docs/performance.md). LOAD_JAVA_OPTS replaces it.
-exec "$java_bin" --enable-native-access=ALL-UNNAMED ${LOAD_JAVA_OPTS:--XX:TieredStopAtLevel=1} \
+exec "$java_bin" --enable-native-access=ALL-UNNAMED -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
+    ${LOAD_JAVA_OPTS:--XX:TieredStopAtLevel=1} \
     -cp "$app/app/*:$app/lib/main/*:$app/lib/boot/*" dev.whispem.minikv.node.tools.LoadTool "$@"
