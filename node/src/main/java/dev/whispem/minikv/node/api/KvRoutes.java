@@ -65,11 +65,27 @@ public class KvRoutes {
     public record PutResult(String key, long version, long revision) {}
 
     void register(@Observes Router http) {
-        http.route(HttpMethod.PUT, PREFIX + "*").order(ORDER).handler(this::put);
-        http.route(HttpMethod.GET, PREFIX + "*").order(ORDER).handler(this::get);
-        http.route(HttpMethod.HEAD, PREFIX + "*").order(ORDER).handler(this::get);
-        http.route(HttpMethod.DELETE, PREFIX + "*").order(ORDER).handler(this::delete);
+        http.route(HttpMethod.PUT, PREFIX + "*").order(ORDER).handler(keyed(this::put));
+        http.route(HttpMethod.GET, PREFIX + "*").order(ORDER).handler(keyed(this::get));
+        http.route(HttpMethod.HEAD, PREFIX + "*").order(ORDER).handler(keyed(this::get));
+        http.route(HttpMethod.DELETE, PREFIX + "*").order(ORDER).handler(keyed(this::delete));
         http.route(PREFIX + "*").order(ORDER + 1).handler(this::methodNotAllowed);
+    }
+
+    /** A handler of one key: the decoded key and the request's start time. */
+    @FunctionalInterface
+    private interface KeyHandler {
+        void handle(RoutingContext ctx, String key, long start);
+    }
+
+    private io.vertx.core.Handler<RoutingContext> keyed(KeyHandler handler) {
+        return ctx -> {
+            long start = System.nanoTime();
+            String key = keyOrNext(ctx);
+            if (key != null) {
+                handler.handle(ctx, key, start);
+            }
+        };
     }
 
     private void methodNotAllowed(RoutingContext ctx) {
@@ -84,12 +100,7 @@ public class KvRoutes {
                 ctx.request().method().name() + " is not allowed on a key");
     }
 
-    private void put(RoutingContext ctx) {
-        String key = keyOrNext(ctx);
-        if (key == null) {
-            return;
-        }
-        long start = System.nanoTime();
+    private void put(RoutingContext ctx, String key, long start) {
         HttpServerRequest req = ctx.request();
         String declared = req.getHeader("Content-Length");
         if (declared != null && parseLength(declared) > maxBodyBytes) {
@@ -132,12 +143,7 @@ public class KvRoutes {
         req.resume();
     }
 
-    private void get(RoutingContext ctx) {
-        String key = keyOrNext(ctx);
-        if (key == null) {
-            return;
-        }
-        long start = System.nanoTime();
+    private void get(RoutingContext ctx, String key, long start) {
         HttpServerRequest req = ctx.request();
         answer(
                 ctx,
@@ -165,12 +171,7 @@ public class KvRoutes {
                 });
     }
 
-    private void delete(RoutingContext ctx) {
-        String key = keyOrNext(ctx);
-        if (key == null) {
-            return;
-        }
-        long start = System.nanoTime();
+    private void delete(RoutingContext ctx, String key, long start) {
         HttpServerRequest req = ctx.request();
         answer(
                 ctx,
