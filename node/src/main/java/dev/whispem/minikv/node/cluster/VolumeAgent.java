@@ -35,6 +35,7 @@ public final class VolumeAgent implements AutoCloseable {
     private int failures;
     private volatile long lastEpoch = -1;
     private volatile boolean joined;
+    private boolean mismatchReported;
 
     public VolumeAgent(
             RatisReplicator replicator,
@@ -107,6 +108,17 @@ public final class VolumeAgent implements AutoCloseable {
         if (!map.initialised() || !map.volumes().containsKey(id())) {
             return;
         }
+        String mismatch = groupCountMismatch(map, replicator.groupCount());
+        if (mismatch != null) {
+            // Hosting by group number would put shards in the wrong groups: serve nothing (the
+            // node stays not ready) until the configuration agrees with the cluster.
+            if (!mismatchReported) {
+                LOG.error(mismatch);
+                mismatchReported = true;
+            }
+            joined = false;
+            return;
+        }
         for (int g = 0; g < map.groups().size(); g++) {
             ClusterMap.Placement p = map.groups().get(g);
             boolean should = p.hostedBy(id());
@@ -135,6 +147,18 @@ public final class VolumeAgent implements AutoCloseable {
             }
         }
         joined = true;
+    }
+
+    /** Why this node cannot host the map's groups, or null when its group count agrees. */
+    static String groupCountMismatch(ClusterMap map, int configured) {
+        if (map.groups().size() == configured) {
+            return null;
+        }
+        return "the cluster packs its shards into "
+                + map.groups().size()
+                + " groups but this node is configured with minikv.replication.groups="
+                + configured
+                + "; it hosts nothing until they agree";
     }
 
     @Override

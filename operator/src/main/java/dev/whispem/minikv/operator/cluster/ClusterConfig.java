@@ -39,6 +39,7 @@ public final class ClusterConfig {
         data.put("MINIKV_RAFT_PORT", Integer.toString(NODE_RAFT_PORT));
         data.put("MINIKV_RAFT_BIND_HOST", "0.0.0.0");
         data.put("MINIKV_REPLICATION_FACTOR", Integer.toString(spec.getReplicationFactor()));
+        data.put("MINIKV_REPLICATION_GROUPS", Integer.toString(spec.getShardGroups()));
         data.put("MINIKV_STORAGE_BACKEND", spec.getStorage().backendName());
         data.put("MINIKV_STORAGE_COMPRESSION", spec.getStorage().compressionName());
         data.put("MINIKV_AUTH_ENABLED", Boolean.toString(spec.getSecurity().auth.enabled));

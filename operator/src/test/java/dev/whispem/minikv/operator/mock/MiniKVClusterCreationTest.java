@@ -110,6 +110,7 @@ class MiniKVClusterCreationTest {
         assertThat(config.getData())
                 .containsEntry("MINIKV_CLUSTER_NAME", "kv")
                 .containsEntry("MINIKV_REPLICATION_FACTOR", "3")
+                .containsEntry("MINIKV_REPLICATION_GROUPS", "8")
                 .containsEntry("MINIKV_RAFT_PORT", "9872")
                 .containsEntry("MINIKV_RAFT_BIND_HOST", "0.0.0.0")
                 .containsEntry("MINIKV_COORDINATORS_SERVICE", "kv-coord-api." + NS + ".svc:8080");

@@ -40,6 +40,9 @@ class CelRulesTest {
                 .containsExactlyInAnyOrder(
                         ".spec => " + MiniKVClusterSpec.RF_EXCEEDS_VOLUMES,
                         ".spec.replicationFactor => " + MiniKVClusterSpec.RF_ODD,
+                        ".spec.replicationFactor => " + MiniKVClusterSpec.RF_IMMUTABLE,
+                        ".spec.shardGroups => " + MiniKVClusterSpec.GROUPS_DIVIDE_SHARDS,
+                        ".spec.shardGroups => " + MiniKVClusterSpec.GROUPS_IMMUTABLE,
                         ".spec.coordinators.replicas => " + CoordinatorsSpec.ODD_REPLICAS,
                         ".spec.coordinators.storage => " + PersistenceSpec.IMMUTABLE_CLASS,
                         ".spec.volumes.storage => " + PersistenceSpec.IMMUTABLE_CLASS,
@@ -73,7 +76,7 @@ class CelRulesTest {
 
     @Test
     void replicationFactorIsOddAndAtMostTheVolumeCount() {
-        String odd = rule(CLUSTER, ".spec.replicationFactor");
+        String odd = ruleWithMessage(CLUSTER, MiniKVClusterSpec.RF_ODD);
         assertThat(eval(odd, 3L, null)).isTrue();
         assertThat(eval(odd, 2L, null)).isFalse();
         String bounded = rule(CLUSTER, ".spec");
@@ -95,6 +98,25 @@ class CelRulesTest {
                                 Map.of("replicationFactor", 1L, "volumes", Map.of("replicas", 1L)),
                                 null))
                 .isTrue();
+    }
+
+    @Test
+    void replicationFactorIsFixedAtCreation() {
+        String rule = ruleWithMessage(CLUSTER, MiniKVClusterSpec.RF_IMMUTABLE);
+        assertThat(eval(rule, 3L, 3L)).isTrue();
+        assertThat(eval(rule, 5L, 3L)).isFalse();
+    }
+
+    @Test
+    void shardGroupsDivideTheShardsAndAreFixedAtCreation() {
+        String divides = ruleWithMessage(CLUSTER, MiniKVClusterSpec.GROUPS_DIVIDE_SHARDS);
+        assertThat(List.of(1L, 2L, 4L, 8L, 16L, 32L, 64L, 128L, 256L))
+                .allMatch(n -> eval(divides, n, null));
+        assertThat(List.of(0L, 3L, 6L, 12L, 257L, 512L)).noneMatch(n -> eval(divides, n, null));
+        String fixed = ruleWithMessage(CLUSTER, MiniKVClusterSpec.GROUPS_IMMUTABLE);
+        assertThat(eval(fixed, 8L, 8L)).isTrue();
+        assertThat(eval(fixed, 2L, 8L)).isFalse();
+        assertThat(Crds.at(CLUSTER, ".spec.shardGroups").getDefault().asInt()).isEqualTo(8);
     }
 
     @Test

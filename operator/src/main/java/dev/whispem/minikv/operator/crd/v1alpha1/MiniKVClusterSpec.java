@@ -21,6 +21,13 @@ public class MiniKVClusterSpec {
     public static final String RF_EXCEEDS_VOLUMES =
             "replicationFactor must not exceed volumes.replicas";
     public static final String RF_ODD = "replicationFactor must be 1, 3 or 5";
+    public static final String RF_IMMUTABLE =
+            "replicationFactor is fixed when the cluster is created (the shard map keeps its first"
+                    + " value)";
+    public static final String GROUPS_DIVIDE_SHARDS =
+            "shardGroups must divide the 256 virtual shards: 1, 2, 4, 8, 16, 32, 64, 128 or 256";
+    public static final String GROUPS_IMMUTABLE =
+            "shardGroups is fixed when the cluster is created";
     public static final String DEFAULT_IMAGE = "minikv-node";
     public static final String DEFAULT_VERSION = "0.1.0";
 
@@ -51,7 +58,20 @@ public class MiniKVClusterSpec {
             "How many volume servers hold a copy of each shard: 1, 3 or 5, at most volumes.replicas.")
     @Default("3")
     @ValidationRule(value = "self in [1, 3, 5]", message = RF_ODD)
+    @ValidationRule(value = "self == oldSelf", message = RF_IMMUTABLE)
     private int replicationFactor = 3;
+
+    @JsonPropertyDescription(
+            "How many Raft groups the 256 virtual shards are packed into (shard mod shardGroups)."
+                    + " Fewer groups batch more writes per Raft entry, which pays on small clusters;"
+                    + " more groups spread leaders and moves over more volume servers. Fixed at"
+                    + " creation. See docs/performance.md.")
+    @Default("8")
+    @ValidationRule(
+            value = "self in [1, 2, 4, 8, 16, 32, 64, 128, 256]",
+            message = GROUPS_DIVIDE_SHARDS)
+    @ValidationRule(value = "self == oldSelf", message = GROUPS_IMMUTABLE)
+    private int shardGroups = 8;
 
     @JsonPropertyDescription("Storage engine of the volume servers.")
     private StorageSpec storage = new StorageSpec();
@@ -113,6 +133,14 @@ public class MiniKVClusterSpec {
 
     public void setReplicationFactor(int replicationFactor) {
         this.replicationFactor = replicationFactor;
+    }
+
+    public int getShardGroups() {
+        return shardGroups;
+    }
+
+    public void setShardGroups(int shardGroups) {
+        this.shardGroups = shardGroups;
     }
 
     public StorageSpec getStorage() {
