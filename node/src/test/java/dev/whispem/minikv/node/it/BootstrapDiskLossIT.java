@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,6 +33,8 @@ class BootstrapDiskLossIT {
     @TempDir Path tmp;
 
     private final Map<String, NodeJvm> nodes = new LinkedHashMap<>();
+
+    @RegisterExtension final NodeLogsOnFailure logsOnFailure = new NodeLogsOnFailure(nodes::values);
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 

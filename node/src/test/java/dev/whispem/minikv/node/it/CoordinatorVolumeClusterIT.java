@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,6 +38,8 @@ class CoordinatorVolumeClusterIT {
     Path tmp;
 
     private final Map<String, NodeJvm> nodes = new LinkedHashMap<>();
+
+    @RegisterExtension final NodeLogsOnFailure logsOnFailure = new NodeLogsOnFailure(nodes::values);
     private final Map<String, Integer> raftPorts = new HashMap<>();
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();

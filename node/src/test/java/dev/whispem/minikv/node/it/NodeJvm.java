@@ -117,6 +117,25 @@ final class NodeJvm implements AutoCloseable {
     }
 
     /**
+     * The last {@code max} lines of this node's log that match {@code worth}, each prefixed with
+     * the node's name and cut at 300 characters; empty when there is no log yet.
+     */
+    List<String> logLines(java.util.regex.Pattern worth, int max) throws IOException {
+        if (!Files.exists(log)) {
+            return List.of();
+        }
+        // Logs of killed processes can hold NUL bytes where a write was cut off.
+        String text = Files.readString(log, java.nio.charset.StandardCharsets.ISO_8859_1);
+        List<String> out = new ArrayList<>();
+        for (String line : text.replace("\0", "").split("\n")) {
+            if (worth.matcher(line).find()) {
+                out.add("[" + name + "] " + (line.length() > 300 ? line.substring(0, 300) : line));
+            }
+        }
+        return out.subList(Math.max(0, out.size() - max), out.size());
+    }
+
+    /**
      * Closes every node, then copies each node's log into {@code keep} (created if missing) as
      * {@code <name>.log}: the temporary directory the logs are in goes away with the test.
      */
