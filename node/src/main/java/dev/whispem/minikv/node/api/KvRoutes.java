@@ -135,10 +135,8 @@ public class KvRoutes {
                                             case Outcome.Written w ->
                                                     written(ctx.response(), key, w);
                                             case Outcome.PreconditionFailed f ->
-                                                    send(
-                                                            ctx.response(),
-                                                            preconditionFailed(key, f));
-                                            default -> send(ctx.response(), unexpected(outcome));
+                                                    preconditionFailed(ctx.response(), key, f);
+                                            default -> unexpected(ctx.response(), outcome);
                                         }));
         req.resume();
     }
@@ -192,8 +190,8 @@ public class KvRoutes {
                                 yield 204;
                             }
                             case Outcome.PreconditionFailed f ->
-                                    send(ctx.response(), preconditionFailed(key, f));
-                            default -> send(ctx.response(), unexpected(outcome));
+                                    preconditionFailed(ctx.response(), key, f);
+                            default -> unexpected(ctx.response(), outcome);
                         });
     }
 
@@ -209,7 +207,7 @@ public class KvRoutes {
         }
         try {
             return PathKeys.decode(path.substring(PREFIX.length()));
-        } catch (IllegalArgumentException e) {
+        } catch (ApiException e) {
             fail(ctx, ctx.request().method().name().toLowerCase(), System.nanoTime(), e);
             return null;
         }
@@ -252,11 +250,7 @@ public class KvRoutes {
         if (ctx.response().ended()) {
             return;
         }
-        Throwable cause =
-                failure instanceof IllegalArgumentException bad
-                        ? ApiException.badRequest(bad.getMessage())
-                        : failure;
-        metrics.record(op, send(ctx.response(), ErrorMappers.toResponse(cause)), start);
+        metrics.record(op, send(ctx.response(), ErrorMappers.toResponse(failure)), start);
     }
 
     private static int written(HttpServerResponse out, String key, Outcome.Written w) {
@@ -275,9 +269,7 @@ public class KvRoutes {
         return status;
     }
 
-    /**
-     * Writes a response built for the REST layer (errors and preconditions): status, headers, JSON.
-     */
+    /** Writes an error response classified by {@link ErrorMappers}: status, headers, JSON. */
     private static int send(HttpServerResponse out, Response r) {
         for (Map.Entry<String, List<String>> h : r.getStringHeaders().entrySet()) {
             if (!h.getKey().equalsIgnoreCase("Content-Type")) {
@@ -290,21 +282,25 @@ public class KvRoutes {
         return r.getStatus();
     }
 
-    private static Response preconditionFailed(String key, Outcome.PreconditionFailed f) {
-        String message =
-                f.currentVersion() == 0
-                        ? "precondition failed: " + key + " does not exist"
-                        : "precondition failed: " + key + " is at version " + f.currentVersion();
-        Response.ResponseBuilder b =
-                Response.status(412).entity(new ApiError("PRECONDITION_FAILED", message));
-        if (f.currentVersion() != 0) {
-            b.header("ETag", Requests.etag(f.currentVersion()));
+    private static int preconditionFailed(
+            HttpServerResponse out, String key, Outcome.PreconditionFailed f) {
+        if (f.currentVersion() == 0) {
+            return error(
+                    out,
+                    412,
+                    "PRECONDITION_FAILED",
+                    "precondition failed: " + key + " does not exist");
         }
-        return b.build();
+        out.putHeader("ETag", Requests.etag(f.currentVersion()));
+        return error(
+                out,
+                412,
+                "PRECONDITION_FAILED",
+                "precondition failed: " + key + " is at version " + f.currentVersion());
     }
 
-    private static Response unexpected(Outcome outcome) {
-        return ApiError.response(500, "INTERNAL", "unexpected outcome " + outcome);
+    private static int unexpected(HttpServerResponse out, Outcome outcome) {
+        return error(out, 500, "INTERNAL", "unexpected outcome " + outcome);
     }
 
     private static String json(Object value) {

@@ -8,8 +8,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Percent-decoding of a key taken from a URL path. Unlike form decoding, {@code +} stays a plus;
- * {@code %2F} is a slash inside the key. A malformed escape or bytes that are not UTF-8 are an
- * error, never silently replaced: two different paths must not name the same key.
+ * {@code %2F} is a slash inside the key. A malformed escape or bytes that are not UTF-8 are an 400,
+ * never silently replaced: two different paths must not name the same key.
  */
 final class PathKeys {
 
@@ -32,12 +32,12 @@ final class PathKeys {
                 continue;
             }
             if (i + 2 >= raw.length()) {
-                throw new IllegalArgumentException("malformed percent-encoding in the key");
+                throw ApiException.badRequest("malformed percent-encoding in the key");
             }
             int hi = Character.digit(raw.charAt(i + 1), 16);
             int lo = Character.digit(raw.charAt(i + 2), 16);
             if (hi < 0 || lo < 0) {
-                throw new IllegalArgumentException("malformed percent-encoding in the key");
+                throw ApiException.badRequest("malformed percent-encoding in the key");
             }
             bytes.write(hi * 16 + lo);
             i += 2;
@@ -50,7 +50,7 @@ final class PathKeys {
                     .decode(ByteBuffer.wrap(bytes.toByteArray()))
                     .toString();
         } catch (CharacterCodingException e) {
-            throw new IllegalArgumentException("the key is not valid UTF-8");
+            throw ApiException.badRequest("the key is not valid UTF-8");
         }
     }
 }
