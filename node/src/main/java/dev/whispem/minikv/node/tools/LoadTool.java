@@ -1,21 +1,20 @@
 package dev.whispem.minikv.node.tools;
 
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -26,9 +25,10 @@ import picocli.CommandLine.Option;
 
 /**
  * A closed- or open-loop HTTP load generator for MiniKV (and, for comparison, etcd's v3 JSON
- * gateway). Keep-alive connections, a fixed number of concurrent requests, a read/write mix over a
- * key space, and latency percentiles measured from each request's intended start (so an open-loop
- * run with {@code --rate} is not fooled by coordinated omission).
+ * gateway). Keep-alive connections on Netty's native epoll transport with a minimal HTTP/1.1 codec
+ * ({@link LoadConnection}), a fixed number of concurrent requests, a read/write mix over a key
+ * space, and latency percentiles measured from each request's intended start (so an open-loop run
+ * with {@code --rate} is not fooled by coordinated omission).
  */
 @Command(
         name = "minikv-load",
@@ -78,6 +78,11 @@ public final class LoadTool implements java.util.concurrent.Callable<Integer> {
     boolean stale;
 
     @Option(
+            names = "--event-loops",
+            description = "Client event loop threads (default: one per core)")
+    int eventLoops = Runtime.getRuntime().availableProcessors();
+
+    @Option(
             names = "--token",
             defaultValue = "${env:MINIKV_TOKEN}",
             description =
@@ -93,34 +98,26 @@ public final class LoadTool implements java.util.concurrent.Callable<Integer> {
     }
 
     /** A request without an answer by then counts as an error, so a run always ends. */
-    private static final long REQUEST_TIMEOUT_MS = 10_000;
+    private static final long REQUEST_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
-    private Vertx vertx;
-    private final List<HttpClient> clients = new ArrayList<>();
+    private EventLoopGroup group;
+
+    /** The connections, grouped by the event loop they live on. */
+    private final Map<EventLoop, List<LoadConnection>> byLoop = new LinkedHashMap<>();
+
     private List<URI> bases;
     private byte[] value;
 
-    /** The {@code Authorization} header of MiniKV requests, or null without a token. */
-    private String authorization;
+    /** The {@code Authorization} header line of MiniKV requests, or empty without a token. */
+    private String authorization = "";
 
     @Override
     public Integer call() throws Exception {
-        vertx =
-                Vertx.vertx(
-                        new VertxOptions()
-                                .setEventLoopPoolSize(
-                                        Math.max(1, Runtime.getRuntime().availableProcessors())));
+        int loops = Math.max(1, eventLoops);
+        group = Epoll.isAvailable() ? new EpollEventLoopGroup(loops) : new NioEventLoopGroup(loops);
         bases = Arrays.stream(url.split(",")).map(String::trim).map(URI::create).toList();
-        authorization = token == null || token.isBlank() ? null : "Bearer " + token.trim();
-        for (URI base : bases) {
-            clients.add(
-                    vertx.createHttpClient(
-                            new HttpClientOptions()
-                                    .setKeepAlive(true)
-                                    .setDefaultHost(base.getHost())
-                                    .setDefaultPort(base.getPort()),
-                            new PoolOptions()
-                                    .setHttp1MaxSize(Math.max(1, concurrency / bases.size() + 1))));
+        if (token != null && !token.isBlank()) {
+            authorization = "Authorization: Bearer " + token.trim() + "\r\n";
         }
         value = new byte[valueSize];
         ThreadLocalRandom.current().nextBytes(value);
@@ -128,8 +125,10 @@ public final class LoadTool implements java.util.concurrent.Callable<Integer> {
             value[i] = (byte) ('a' + (value[i] & 15));
         }
         try {
+            connect();
+            group.scheduleAtFixedRate(this::expire, 1, 1, TimeUnit.SECONDS);
             if (preload) {
-                Run p = run(0, 1.0, false, keys);
+                Run p = run(0, 1.0, keys);
                 System.out.printf(
                         Locale.ROOT,
                         "preloaded %d keys in %.1f s (%d errors)%n",
@@ -138,13 +137,37 @@ public final class LoadTool implements java.util.concurrent.Callable<Integer> {
                         p.errors.get());
             }
             if (warmupSeconds > 0) {
-                run(warmupSeconds, readRatio, true, 0);
+                run(warmupSeconds, readRatio, 0);
             }
-            Run r = run(durationSeconds, readRatio, true, 0);
+            Run r = run(durationSeconds, readRatio, 0);
             r.report();
             return r.errors.get() > r.ops.get() / 100 ? 1 : 0;
         } finally {
-            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Opens {@code concurrency} connections, spread over the URLs and the event loops. */
+    private void connect() throws InterruptedException {
+        for (int i = 0; i < concurrency; i++) {
+            URI base = bases.get(i % bases.size());
+            LoadConnection c = new LoadConnection(base.getHost(), base.getPort());
+            var f = LoadConnection.open(group, base.getHost(), base.getPort(), c).await();
+            if (!f.isSuccess()) {
+                throw new IllegalStateException("cannot connect to " + base, f.cause());
+            }
+            byLoop.computeIfAbsent(c.eventLoop(), l -> new ArrayList<>()).add(c);
+        }
+    }
+
+    private void expire() {
+        for (var e : byLoop.entrySet()) {
+            e.getKey()
+                    .execute(
+                            () -> {
+                                long now = System.nanoTime();
+                                e.getValue().forEach(c -> c.expire(now, REQUEST_TIMEOUT_NANOS));
+                            });
         }
     }
 
@@ -155,6 +178,17 @@ public final class LoadTool implements java.util.concurrent.Callable<Integer> {
         final LatencyLog reads = new LatencyLog();
         final LatencyLog writes = new LatencyLog();
         double seconds;
+
+        /** Counts one answered request; its latency runs from {@code startNanos}. */
+        void record(boolean read, int status, long startNanos) {
+            long latency = System.nanoTime() - startNanos;
+            if (status > 0 && (status < 400 || read && status == 404)) {
+                ops.incrementAndGet();
+                (read ? reads : writes).add(latency);
+            } else {
+                errors.incrementAndGet();
+            }
+        }
 
         void report() {
             System.out.printf(
@@ -184,158 +218,204 @@ public final class LoadTool implements java.util.concurrent.Callable<Integer> {
     /**
      * Runs one phase: {@code seconds} of load, or (when {@code fixedOps > 0}) one write per key.
      */
-    private Run run(int seconds, double readFraction, boolean random, int fixedOps)
-            throws InterruptedException {
+    private Run run(int seconds, double readFraction, int fixedOps) throws InterruptedException {
         Run r = new Run();
         long start = System.nanoTime();
         long end = fixedOps > 0 ? Long.MAX_VALUE : start + TimeUnit.SECONDS.toNanos(seconds);
-        AtomicLong nextKey = new AtomicLong();
-        CountDownLatch done = new CountDownLatch(concurrency);
-        long intervalNanos = rate > 0 ? (long) (1e9 * concurrency / rate) : 0;
-        for (int w = 0; w < concurrency; w++) {
-            HttpClient client = clients.get(w % clients.size());
-            long first = start + (intervalNanos > 0 ? intervalNanos * w / concurrency : 0);
-            vertx.runOnContext(
-                    v ->
-                            loop(
-                                    r,
-                                    client,
-                                    first,
-                                    intervalNanos,
-                                    end,
-                                    readFraction,
-                                    fixedOps,
-                                    nextKey,
-                                    done));
+        if (rate > 0 && fixedOps == 0) {
+            new OpenLoop(r, start, end, readFraction).run();
+        } else {
+            new ClosedLoop(r, end, readFraction, fixedOps).run();
         }
-        done.await();
         r.seconds = (System.nanoTime() - start) / 1e9;
         return r;
     }
 
-    private void loop(
-            Run r,
-            HttpClient client,
-            long intended,
-            long interval,
-            long end,
-            double readFraction,
-            int fixedOps,
-            AtomicLong nextKey,
-            CountDownLatch done) {
-        long now = System.nanoTime();
-        if (now >= end) {
-            done.countDown();
-            return;
+    /** Every connection sends its next request as soon as the previous one is answered. */
+    private final class ClosedLoop {
+        private final Run r;
+        private final long end;
+        private final double readFraction;
+        private final int fixedOps;
+        private final AtomicLong nextKey = new AtomicLong();
+        private final CountDownLatch done = new CountDownLatch(concurrency);
+
+        ClosedLoop(Run r, long end, double readFraction, int fixedOps) {
+            this.r = r;
+            this.end = end;
+            this.readFraction = readFraction;
+            this.fixedOps = fixedOps;
         }
-        String key;
-        boolean read;
-        if (fixedOps > 0) {
-            long k = nextKey.getAndIncrement();
-            if (k >= fixedOps) {
+
+        void run() throws InterruptedException {
+            byLoop.forEach(
+                    (loop, connections) -> connections.forEach(c -> loop.execute(() -> next(c))));
+            done.await();
+        }
+
+        private void next(LoadConnection c) {
+            long start = System.nanoTime();
+            if (start >= end) {
                 done.countDown();
                 return;
             }
-            key = keyName(k);
-            read = false;
-        } else {
-            ThreadLocalRandom rnd = ThreadLocalRandom.current();
-            key = keyName(rnd.nextInt(keys));
-            read = rnd.nextDouble() < readFraction;
-        }
-        if (interval > 0 && intended > now) {
-            long delayMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(intended - now));
-            vertx.setTimer(
-                    delayMs,
-                    id ->
-                            send(
-                                    r,
-                                    client,
-                                    intended,
-                                    interval,
-                                    end,
-                                    readFraction,
-                                    fixedOps,
-                                    nextKey,
-                                    done,
-                                    key,
-                                    read));
-        } else {
-            send(
-                    r,
-                    client,
-                    interval > 0 ? intended : now,
-                    interval,
-                    end,
-                    readFraction,
-                    fixedOps,
-                    nextKey,
-                    done,
-                    key,
-                    read);
+            long k;
+            boolean read;
+            if (fixedOps > 0) {
+                k = nextKey.getAndIncrement();
+                if (k >= fixedOps) {
+                    done.countDown();
+                    return;
+                }
+                read = false;
+            } else {
+                ThreadLocalRandom rnd = ThreadLocalRandom.current();
+                k = rnd.nextInt(keys);
+                read = rnd.nextDouble() < readFraction;
+            }
+            c.send(
+                    request(c, keyName(k), read),
+                    (status, error) -> {
+                        r.record(read, status, start);
+                        if (error != null && !c.isOpen()) {
+                            done.countDown(); // a dead connection leaves the run
+                        } else {
+                            next(c);
+                        }
+                    });
         }
     }
 
-    private void send(
-            Run r,
-            HttpClient client,
-            long intended,
-            long interval,
-            long end,
-            double readFraction,
-            int fixedOps,
-            AtomicLong nextKey,
-            CountDownLatch done,
-            String key,
-            boolean read) {
-        request(client, key, read)
-                .onComplete(
-                        ar -> {
-                            long latency = System.nanoTime() - intended;
-                            if (ar.succeeded() && ar.result() < 400
-                                    || (read && ar.succeeded() && ar.result() == 404)) {
-                                r.ops.incrementAndGet();
-                                (read ? r.reads : r.writes).add(latency);
+    /**
+     * Open loop: request {@code i} is due at {@code start + i/rate}. Each event loop paces its own
+     * share of the requests with its own nanosecond timer (native epoll), so no other thread wakes
+     * it per request; a due request goes out on a free connection of that event loop or waits for
+     * one. Latency counts from the due time, so a stalled server shows as latency, not as fewer
+     * requests.
+     */
+    private final class OpenLoop {
+        private final Run r;
+        private final long start;
+        private final long end;
+        private final double readFraction;
+        private final List<Lane> lanes = new ArrayList<>();
+        private final CountDownLatch drained;
+
+        OpenLoop(Run r, long start, long end, double readFraction) {
+            this.r = r;
+            this.start = start;
+            this.end = end;
+            this.readFraction = readFraction;
+            int i = 0;
+            for (var e : byLoop.entrySet()) {
+                lanes.add(new Lane(e.getKey(), e.getValue(), i++, byLoop.size()));
+            }
+            drained = new CountDownLatch(lanes.size());
+        }
+
+        void run() throws InterruptedException {
+            lanes.forEach(lane -> lane.loop.execute(lane::tick));
+            drained.await();
+        }
+
+        /** One event loop's share of the requests and its connections; touched only on it. */
+        private final class Lane {
+            private final EventLoop loop;
+            private final ArrayDeque<LoadConnection> idle;
+            private int live;
+            private final ArrayDeque<Long> queued = new ArrayDeque<>();
+            private final int stride;
+            private long nextIndex;
+            private boolean paced;
+
+            Lane(EventLoop loop, List<LoadConnection> connections, int first, int stride) {
+                this.loop = loop;
+                this.idle = new ArrayDeque<>(connections);
+                this.live = connections.size();
+                this.nextIndex = first;
+                this.stride = stride;
+            }
+
+            private long due(long index) {
+                return start + (long) (index * 1e9 / rate);
+            }
+
+            /** Sends every request due by now, then sleeps until the next one is due. */
+            void tick() {
+                long now = System.nanoTime();
+                long due;
+                while ((due = due(nextIndex)) <= now && due < end) {
+                    LoadConnection c = idle.poll();
+                    if (c == null && live == 0) {
+                        r.errors.incrementAndGet();
+                    } else if (c == null) {
+                        queued.add(due);
+                    } else {
+                        send(c, due);
+                    }
+                    nextIndex += stride;
+                }
+                if (due >= end) {
+                    paced = true;
+                    finishIfIdle();
+                    return;
+                }
+                loop.schedule(this::tick, due - now, TimeUnit.NANOSECONDS);
+            }
+
+            private void send(LoadConnection c, long due) {
+                ThreadLocalRandom rnd = ThreadLocalRandom.current();
+                boolean read = rnd.nextDouble() < readFraction;
+                c.send(
+                        request(c, keyName(rnd.nextInt(keys)), read),
+                        (status, error) -> {
+                            r.record(read, status, due);
+                            if (!c.isOpen()) {
+                                live--; // the server closed it: the run goes on without it
+                                if (live == 0) {
+                                    r.errors.addAndGet(queued.size());
+                                    queued.clear();
+                                }
+                            } else if (!queued.isEmpty()) {
+                                send(c, queued.poll());
+                                return;
                             } else {
-                                r.errors.incrementAndGet();
+                                idle.add(c);
                             }
-                            long next = interval > 0 ? intended + interval : System.nanoTime();
-                            loop(
-                                    r,
-                                    client,
-                                    next,
-                                    interval,
-                                    end,
-                                    readFraction,
-                                    fixedOps,
-                                    nextKey,
-                                    done);
+                            finishIfIdle();
                         });
+            }
+
+            private void finishIfIdle() {
+                if (paced && queued.isEmpty() && idle.size() == live) {
+                    paced = false;
+                    drained.countDown();
+                }
+            }
+        }
     }
 
     private static String keyName(long k) {
         return String.format(Locale.ROOT, "key%08d", k);
     }
 
-    private Future<Integer> request(HttpClient client, String key, boolean read) {
+    /** The whole HTTP/1.1 request for one read or write of {@code key}. */
+    private byte[] request(LoadConnection c, String key, boolean read) {
+        String host = c.hostHeader();
         return switch (target) {
             case MINIKV -> {
-                String uri = "/v1/kv/" + key + (read && stale ? "?consistency=stale" : "");
-                RequestOptions options =
-                        new RequestOptions()
-                                .setMethod(read ? HttpMethod.GET : HttpMethod.PUT)
-                                .setURI(uri)
-                                .setTimeout(REQUEST_TIMEOUT_MS);
-                if (authorization != null) {
-                    options.putHeader("Authorization", authorization);
+                String path = "/v1/kv/" + key + (read && stale ? "?consistency=stale" : "");
+                if (read) {
+                    yield ascii("GET " + path + " HTTP/1.1\r\n" + host + authorization + "\r\n");
                 }
-                yield client.request(options)
-                        .compose(req -> read ? req.send() : req.send(Buffer.buffer(value)))
-                        .compose(resp -> resp.body().map(b -> resp.statusCode()));
+                yield withBody(
+                        "PUT " + path + " HTTP/1.1\r\n" + host + authorization,
+                        "application/octet-stream",
+                        value);
             }
             case ETCD -> {
                 String k = Base64.getEncoder().encodeToString(key.getBytes(StandardCharsets.UTF_8));
-                String body =
+                String json =
                         read
                                 ? "{\"key\":\"" + k + "\"}"
                                 : "{\"key\":\""
@@ -343,15 +423,29 @@ public final class LoadTool implements java.util.concurrent.Callable<Integer> {
                                         + "\",\"value\":\""
                                         + Base64.getEncoder().encodeToString(value)
                                         + "\"}";
-                yield client.request(
-                                new RequestOptions()
-                                        .setMethod(HttpMethod.POST)
-                                        .setURI(read ? "/v3/kv/range" : "/v3/kv/put")
-                                        .setTimeout(REQUEST_TIMEOUT_MS))
-                        .compose(
-                                req -> req.putHeader("content-type", "application/json").send(body))
-                        .compose(resp -> resp.body().map(b -> resp.statusCode()));
+                yield withBody(
+                        "POST " + (read ? "/v3/kv/range" : "/v3/kv/put") + " HTTP/1.1\r\n" + host,
+                        "application/json",
+                        ascii(json));
             }
         };
+    }
+
+    private static byte[] withBody(String head, String contentType, byte[] body) {
+        byte[] h =
+                ascii(
+                        head
+                                + "Content-Type: "
+                                + contentType
+                                + "\r\nContent-Length: "
+                                + body.length
+                                + "\r\n\r\n");
+        byte[] all = Arrays.copyOf(h, h.length + body.length);
+        System.arraycopy(body, 0, all, h.length, body.length);
+        return all;
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 }
