@@ -13,7 +13,10 @@
 # any request. Data and logs: $MINIKV_CLUSTER_DIR/<name> (default ./local-cluster).
 # MINIKV_GROUPS sets minikv.replication.groups (default 8; fixed when the cluster is first started):
 # all six JVMs share one machine here, and fewer groups coalesce more writes per Raft entry
-# (docs/performance.md). JAVA_OPTS replaces the default -Xmx384m.
+# (docs/performance.md). JAVA_OPTS replaces the default "-Xmx384m -XX:TieredStopAtLevel=1": six JVMs
+# sharing one small machine do better without C2's compile work (docs/performance.md); a real
+# deployment gives each server its own cores and keeps the JVM's default. Needs Java 21 or newer
+# (JAVA_HOME or the java on PATH).
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -23,14 +26,31 @@ command="${1:-status}"
 java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 coordinator_list="127.0.0.1:8081,127.0.0.1:8082,127.0.0.1:8083,127.0.0.1:8084,127.0.0.1:8085"
 
+# Whether the node whose home is $1 runs: its pid file names a live process running our jar (a
+# pid left from an earlier run may have been reused by something else).
+running() {
+    [[ -f "$1/pid" ]] && tr '\0' ' ' <"/proc/$(cat "$1/pid")/cmdline" 2>/dev/null | grep -q "$jar"
+}
+
+check_java() {
+    local version major
+    version="$("$java_bin" -version 2>&1 | head -n 1)" || true
+    major="$(sed -E 's/.*version "([0-9]+).*/\1/' <<<"$version")"
+    if ! [[ "$major" =~ ^[0-9]+$ ]] || ((major < 21)); then
+        echo "MiniKV needs Java 21 or newer; $java_bin is: ${version:-missing}. Set JAVA_HOME." >&2
+        exit 1
+    fi
+}
+
 launch() { # name role http-port raft-port
     local name="$1" role="$2" http="$3" raft="$4" home="$dir/$1"
     mkdir -p "$home"
-    if [[ -f "$home/pid" ]] && kill -0 "$(cat "$home/pid")" 2>/dev/null; then
+    if running "$home"; then
         echo "$name already running (pid $(cat "$home/pid"))"
         return
     fi
-    "$java_bin" --enable-native-access=ALL-UNNAMED ${JAVA_OPTS:--Xmx384m} \
+    check_java
+    "$java_bin" --enable-native-access=ALL-UNNAMED ${JAVA_OPTS:--Xmx384m -XX:TieredStopAtLevel=1} \
         -Dquarkus.http.port="$http" -Dquarkus.http.host=127.0.0.1 \
         -Dminikv.data-dir="$home" -Dminikv.role="$role" \
         -Dminikv.raft.node-id="$name" -Dminikv.raft.port="$raft" \
@@ -40,6 +60,12 @@ launch() { # name role http-port raft-port
         -Dminikv.replication.groups="${MINIKV_GROUPS:-8}" \
         -jar "$jar" >>"$home/node.log" 2>&1 &
     echo $! >"$home/pid"
+    sleep 0.5
+    if ! running "$home"; then
+        echo "$name did not start; the end of $home/node.log:" >&2
+        tail -n 20 "$home/node.log" >&2
+        exit 1
+    fi
     echo "$name ($role) started: http://127.0.0.1:$http (pid $!, log $home/node.log)"
 }
 
@@ -101,7 +127,7 @@ drain_volume() {
 
 stop_one() {
     local home="$dir/$1"
-    if [[ -f "$home/pid" ]] && kill -0 "$(cat "$home/pid")" 2>/dev/null; then
+    if running "$home"; then
         local pid
         pid="$(cat "$home/pid")"
         kill "$pid"
@@ -123,7 +149,7 @@ status() {
         local name port state="stopped" ready=""
         name="$(basename "$home")"
         if [[ "$name" == c* ]]; then port=$((8080 + ${name:1})); else port=$((8090 + ${name:1})); fi
-        if [[ -f "$home/pid" ]] && kill -0 "$(cat "$home/pid")" 2>/dev/null; then
+        if running "$home"; then
             state="running (pid $(cat "$home/pid"))"
             ready="$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/q/health/ready" || true)"
             ready=" ready=$([[ "$ready" == 200 ]] && echo yes || echo no)"

@@ -34,6 +34,16 @@ public interface RaftConfig {
     @WithDefault("1000")
     int electionTimeoutMinMillis();
 
+    /**
+     * Linearizable reads on the leader's lease: while a majority has acknowledged the leader within
+     * the last 90 % of the smallest election timeout, no other leader can have been elected, so it
+     * answers a read index without another round to a majority. Safe while the members' clocks run
+     * at nearly the same rate (their offsets do not matter), as in TiKV; false makes every read
+     * barrier a round to a majority, as etcd does (decision 0110).
+     */
+    @WithDefault("true")
+    boolean leaderLease();
+
     /** Largest election timeout in milliseconds. */
     @WithDefault("2000")
     int electionTimeoutMaxMillis();

@@ -268,6 +268,7 @@ public final class RatisReplicator implements Replicator {
         GrpcConfigKeys.Server.setPort(p, config.port());
         GrpcConfigKeys.Server.setHost(p, config.bindHost().orElse(config.host()));
         RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+        RaftServerConfigKeys.Read.setLeaderLeaseEnabled(p, config.leaderLease());
         RaftServerConfigKeys.Rpc.setTimeoutMin(
                 p,
                 TimeDuration.valueOf(

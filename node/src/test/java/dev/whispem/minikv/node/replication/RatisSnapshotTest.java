@@ -179,6 +179,12 @@ class RatisSnapshotTest {
                 return 1000;
             }
 
+            @Override
+            public boolean leaderLease() {
+                return false;
+            }
+
+            @Override
             public int electionTimeoutMaxMillis() {
                 return 2000;
             }
