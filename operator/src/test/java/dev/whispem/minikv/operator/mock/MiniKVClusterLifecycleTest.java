@@ -393,18 +393,32 @@ class MiniKVClusterLifecycleTest {
         client.resource(cluster).create();
     }
 
+    /**
+     * Edits the resource as a user would: read, change, write back. The operator writes the status
+     * meanwhile, so a write can meet a newer resourceVersion (409); like {@code kubectl edit}, the
+     * edit is then redone on the latest version.
+     */
     void edit(String name, Consumer<MiniKVCluster> change) {
-        client.resources(MiniKVCluster.class)
-                .inNamespace(ns)
-                .withName(name)
-                .edit(
-                        c -> {
-                            if (c.getMetadata().getAnnotations() == null) {
-                                c.getMetadata().setAnnotations(new java.util.HashMap<>());
-                            }
-                            change.accept(c);
-                            return c;
-                        });
+        for (int attempt = 1; ; attempt++) {
+            try {
+                client.resources(MiniKVCluster.class)
+                        .inNamespace(ns)
+                        .withName(name)
+                        .edit(
+                                c -> {
+                                    if (c.getMetadata().getAnnotations() == null) {
+                                        c.getMetadata().setAnnotations(new java.util.HashMap<>());
+                                    }
+                                    change.accept(c);
+                                    return c;
+                                });
+                return;
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt == 5) {
+                    throw e;
+                }
+            }
+        }
     }
 
     MiniKVCluster get(String name) {
