@@ -182,7 +182,8 @@ final class LoadConnection extends ChannelInboundHandlerAdapter {
                 throw new IOException("chunked responses are not supported: " + line);
             }
         }
-        if (statusOf(head) == 204 || statusOf(head) == 304) {
+        int status = statusOf(head);
+        if (status == 204 || status == 304) {
             return 0;
         }
         throw new IOException("response without Content-Length: " + firstLine(head));

@@ -108,6 +108,9 @@ public final class LoadTool implements java.util.concurrent.Callable<Integer> {
     private List<URI> bases;
     private byte[] value;
 
+    /** {@link #value} as etcd's JSON gateway takes it, encoded once rather than per request. */
+    private String valueBase64;
+
     /** The {@code Authorization} header line of MiniKV requests, or empty without a token. */
     private String authorization = "";
 
@@ -124,6 +127,7 @@ public final class LoadTool implements java.util.concurrent.Callable<Integer> {
         for (int i = 0; i < value.length; i++) {
             value[i] = (byte) ('a' + (value[i] & 15));
         }
+        valueBase64 = Base64.getEncoder().encodeToString(value);
         try {
             connect();
             group.scheduleAtFixedRate(this::expire, 1, 1, TimeUnit.SECONDS);
@@ -418,11 +422,7 @@ public final class LoadTool implements java.util.concurrent.Callable<Integer> {
                 String json =
                         read
                                 ? "{\"key\":\"" + k + "\"}"
-                                : "{\"key\":\""
-                                        + k
-                                        + "\",\"value\":\""
-                                        + Base64.getEncoder().encodeToString(value)
-                                        + "\"}";
+                                : "{\"key\":\"" + k + "\",\"value\":\"" + valueBase64 + "\"}";
                 yield withBody(
                         "POST " + (read ? "/v3/kv/range" : "/v3/kv/put") + " HTTP/1.1\r\n" + host,
                         "application/json",
