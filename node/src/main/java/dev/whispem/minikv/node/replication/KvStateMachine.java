@@ -83,14 +83,25 @@ final class KvStateMachine extends BaseStateMachine {
     private final int groups;
     private final PeerHttp peers;
     private final Executor installer;
+    private final java.util.function.Function<byte[], CompletableFuture<byte[]>> forwarded;
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
     private volatile Path smDir;
 
-    KvStateMachine(GroupStateMachine core, int groups, PeerHttp peers, Executor installer) {
+    /**
+     * @param forwarded takes commands another member forwarded ({@link ForwardedProposals}) and
+     *     completes with the answer to send back
+     */
+    KvStateMachine(
+            GroupStateMachine core,
+            int groups,
+            PeerHttp peers,
+            Executor installer,
+            java.util.function.Function<byte[], CompletableFuture<byte[]>> forwarded) {
         this.core = core;
         this.groups = groups;
         this.peers = peers;
         this.installer = installer;
+        this.forwarded = forwarded;
     }
 
     GroupStateMachine core() {
@@ -483,11 +494,22 @@ final class KvStateMachine extends BaseStateMachine {
     /** The read barrier: after ReadIndex, answers the group's revision. */
     @Override
     public CompletableFuture<Message> query(Message request) {
-        return CompletableFuture.completedFuture(answer(request));
+        return answerOrForward(request);
     }
 
     @Override
     public CompletableFuture<Message> queryStale(Message request, long minIndex) {
+        return answerOrForward(request);
+    }
+
+    /** Forwarded commands arrive as queries too; they complete once committed, off this thread. */
+    private CompletableFuture<Message> answerOrForward(Message request) {
+        byte[] content = request.getContent().toByteArray();
+        if (ForwardedProposals.isRequest(content)) {
+            return forwarded
+                    .apply(content)
+                    .thenApply(answer -> Message.valueOf(ByteString.copyFrom(answer)));
+        }
         return CompletableFuture.completedFuture(answer(request));
     }
 

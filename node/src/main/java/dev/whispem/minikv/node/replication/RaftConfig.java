@@ -59,11 +59,21 @@ public interface RaftConfig {
      * Log entries in flight per group from this node; commands arriving meanwhile wait and are
      * coalesced into the next entry. Small, so queues form and entries carry many commands: on the
      * 2-core machine, 3+3 nodes with one group, 1 instead of 2 raised commands per entry from 6.5
-     * to 10.5 and writes from 1,250-1,390/s to 1,870-2,000/s (docs/performance.md). The group
-     * leader still sees one entry per member at a time.
+     * to 10.5 and writes from 1,250-1,390/s to 1,870-2,000/s (docs/performance.md). With {@link
+     * #forwardToLeader()} the members' queues drain into the leader's, so only the leader proposes.
      */
     @WithDefault("1")
     int maxInFlightPerGroup();
+
+    /**
+     * A member that does not lead a group hands its commands to the leader, whose proposer
+     * coalesces them with everyone else's into one entry at a time, as etcd's followers forward
+     * proposals (decision 0111). False: each member proposes entries of its own through a Ratis
+     * client (one more entry per member in flight, but retried under the same call id across a
+     * leader change, where a forwarded command fails with an unknown outcome).
+     */
+    @WithDefault("true")
+    boolean forwardToLeader();
 
     /** Most client commands coalesced into one log entry. */
     @WithDefault("1024")

@@ -79,8 +79,13 @@ public final class RatisReplicator implements Replicator {
             java.util.concurrent.Executors.newSingleThreadExecutor(
                     Thread.ofPlatform().name("minikv-snapshot-install").daemon().factory());
 
-    private final RaftProperties clientProperties = new RaftProperties();
     private final RaftClient[] clients;
+
+    /**
+     * Per group, the client that forwards commands to the leader: it never retries, because a
+     * forwarded command carries no id the new leader could deduplicate by.
+     */
+    private final RaftClient[] forwardClients;
 
     /** Guards {@link #clients} and {@link #groupPeers}; never held while waiting on Ratis. */
     private final Object clientLock = new Object();
@@ -146,6 +151,7 @@ public final class RatisReplicator implements Replicator {
         this.barriers = new ReadBarrier[groupCount];
         this.committedAtStart = new long[groupCount];
         this.clients = new RaftClient[groupCount];
+        this.forwardClients = new RaftClient[groupCount];
         Map<RaftGroupId, Integer> indexOf = new HashMap<>();
         for (int g = 0; g < groupCount; g++) {
             groupIds[g] = groupId(g);
@@ -183,7 +189,11 @@ public final class RatisReplicator implements Replicator {
                                         Integer g = indexOf.get(gid);
                                         if (g != null) {
                                             return new KvStateMachine(
-                                                    cores[g], groupCount, peerHttp, installer);
+                                                    cores[g],
+                                                    groupCount,
+                                                    peerHttp,
+                                                    installer,
+                                                    request -> acceptForwarded(g, request));
                                         }
                                         var extra = extraGroups.apply(gid);
                                         if (extra == null) {
@@ -461,25 +471,43 @@ public final class RatisReplicator implements Replicator {
 
     private RaftClient clientLocked(int group) {
         if (clients[group] == null) {
-            RatisTransport.configureClient(clientProperties, config);
-            RaftClientConfigKeys.Rpc.setRequestTimeout(
-                    clientProperties,
-                    TimeDuration.valueOf(3, java.util.concurrent.TimeUnit.SECONDS));
             clients[group] =
-                    RaftClient.newBuilder()
-                            .setProperties(clientProperties)
-                            .setRaftGroup(RaftGroup.valueOf(groupIds[group], groupPeers[group]))
-                            .setRetryPolicy(
-                                    RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-                                            40,
-                                            TimeDuration.valueOf(
-                                                    250,
-                                                    java.util.concurrent.TimeUnit.MILLISECONDS)))
-                            .build();
+                    newClient(
+                            group,
+                            3,
+                            RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                                    40,
+                                    TimeDuration.valueOf(
+                                            250, java.util.concurrent.TimeUnit.MILLISECONDS)));
         }
         return clients[group];
     }
 
+    /** The client forwarding commands of {@code group} to its leader; see {@link #forward}. */
+    private RaftClient forwardClient(int group) {
+        synchronized (clientLock) {
+            if (forwardClients[group] == null) {
+                forwardClients[group] =
+                        newClient(group, REQUEST_TIMEOUT_SECONDS - 5, RetryPolicies.noRetry());
+            }
+            return forwardClients[group];
+        }
+    }
+
+    private RaftClient newClient(
+            int group, long timeoutSeconds, org.apache.ratis.retry.RetryPolicy retry) {
+        RaftProperties p = new RaftProperties();
+        RatisTransport.configureClient(p, config);
+        RaftClientConfigKeys.Rpc.setRequestTimeout(
+                p, TimeDuration.valueOf(timeoutSeconds, java.util.concurrent.TimeUnit.SECONDS));
+        return RaftClient.newBuilder()
+                .setProperties(p)
+                .setRaftGroup(RaftGroup.valueOf(groupIds[group], groupPeers[group]))
+                .setRetryPolicy(retry)
+                .build();
+    }
+
+    /** Submits a request to this node's Raft server; may wait, so never on an event loop. */
     private CompletableFuture<RaftClientReply> send(
             int group, byte[] payload, RaftClientRequest.Type type) {
         RaftClientRequest request =
@@ -491,14 +519,11 @@ public final class RatisReplicator implements Replicator {
                         .setMessage(Message.valueOf(ByteString.copyFrom(payload)))
                         .setType(type)
                         .build();
-        return offCaller(
-                () -> {
-                    try {
-                        return server.submitClientRequestAsync(request);
-                    } catch (IOException e) {
-                        return CompletableFuture.failedFuture(e);
-                    }
-                });
+        try {
+            return server.submitClientRequestAsync(request);
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /**
@@ -541,6 +566,12 @@ public final class RatisReplicator implements Replicator {
         private final int group;
         private final ArrayDeque<Pending> queue = new ArrayDeque<>();
         private int inFlight;
+        private boolean pumpScheduled;
+
+        /** The leader forwarding to last failed, and until when it is not tried again. */
+        private RaftPeerId failedLeader;
+
+        private long failedUntilNanos;
 
         GroupProposer(int group) {
             this.group = group;
@@ -548,13 +579,38 @@ public final class RatisReplicator implements Replicator {
 
         CompletableFuture<Outcome> submit(Command.Proposal proposal) {
             CompletableFuture<Outcome> done = new CompletableFuture<>();
-            synchronized (this) {
-                queue.add(new Pending(proposal, done));
-            }
-            submitter.execute(this::pump);
+            enqueue(List.of(new Pending(proposal, done)));
             return done;
         }
 
+        /**
+         * Queues commands and wakes the pump unless it is already due to run or the in-flight
+         * entries are full (their completion pumps): on this kind of machine a thread wake-up per
+         * command costs more than the command.
+         */
+        private void enqueue(List<Pending> pending) {
+            boolean wake;
+            synchronized (this) {
+                queue.addAll(pending);
+                wake = !pumpScheduled && inFlight < config.maxInFlightPerGroup();
+                pumpScheduled |= wake;
+            }
+            if (wake) {
+                submitter.execute(
+                        () -> {
+                            synchronized (this) {
+                                pumpScheduled = false;
+                            }
+                            pump();
+                        });
+            }
+        }
+
+        /**
+         * Sends queued commands as entries while fewer than the limit are in flight. Runs on the
+         * submitter or callback threads, never on an event loop or a Ratis thread: proposing may
+         * wait, and proposing from a Ratis thread can deadlock against the server's lock.
+         */
         private void pump() {
             while (true) {
                 List<Pending> entry;
@@ -579,41 +635,180 @@ public final class RatisReplicator implements Replicator {
                 for (Pending p : entry) {
                     proposals.add(p.proposal());
                 }
+                byte[] payload = CommandCodec.encodeAll(proposals);
+                RaftPeerId leader = forwardTarget();
                 long start = System.nanoTime();
-                write(group, CommandCodec.encodeAll(proposals))
-                        .orTimeout(REQUEST_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)
-                        .whenCompleteAsync(
-                                (reply, error) -> {
-                                    observer.committed(entry.size(), System.nanoTime() - start);
+                // Both ways complete on a callback thread.
+                (leader == null ? propose(payload) : forward(leader, payload))
+                        .whenComplete(
+                                (outcomes, error) -> {
+                                    if (leader == null) {
+                                        observer.committed(entry.size(), System.nanoTime() - start);
+                                    }
                                     synchronized (this) {
                                         inFlight--;
                                     }
-                                    complete(entry, reply, error);
+                                    complete(entry, outcomes, error);
                                     pump();
-                                },
-                                callbacks);
+                                });
             }
         }
 
-        private void complete(List<Pending> entry, RaftClientReply reply, Throwable error) {
-            if (error == null && !reply.isSuccess()) {
-                error = replyFailure(reply);
+        /** Makes {@code payload} a log entry: this node's own, or a client's to the leader. */
+        private CompletableFuture<List<Outcome>> propose(byte[] payload) {
+            return write(group, payload)
+                    .orTimeout(REQUEST_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)
+                    .handleAsync(
+                            (reply, error) -> {
+                                if (error != null) {
+                                    throw asCompletion(error);
+                                }
+                                if (!reply.isSuccess()) {
+                                    throw replyFailure(reply);
+                                }
+                                return OutcomeCodec.decode(
+                                        reply.getMessage().getContent().toByteArray());
+                            },
+                            callbacks);
+        }
+
+        /**
+         * The leader to hand this node's commands to, or null to propose them here (this node
+         * leads, forwarding is off, the leader is unknown, or forwarding to it failed lately).
+         */
+        private RaftPeerId forwardTarget() {
+            if (!config.forwardToLeader() || isLeader(group)) {
+                return null;
             }
+            RaftPeerId leader = knownLeader(group);
+            if (leader == null || leader.equals(server.getId())) {
+                return null;
+            }
+            synchronized (this) {
+                if (leader.equals(failedLeader) && System.nanoTime() < failedUntilNanos) {
+                    return null;
+                }
+            }
+            return leader;
+        }
+
+        /**
+         * Forwards the commands to {@code leader}, which adds them to its own proposer's queue.
+         * When it turns out not to lead, nothing was proposed and they become an entry of their
+         * own. A failure leaves their outcome unknown (the leader may have proposed them), so they
+         * are not retried; the next commands go the retrying way until a new leader is known.
+         */
+        private CompletableFuture<List<Outcome>> forward(RaftPeerId leader, byte[] payload) {
+            Message request =
+                    Message.valueOf(ByteString.copyFrom(ForwardedProposals.request(payload)));
+            CompletableFuture<RaftClientReply> sent;
+            try {
+                sent = forwardClient(group).async().sendStaleRead(request, ANY_INDEX, leader);
+            } catch (RuntimeException e) {
+                sent = CompletableFuture.failedFuture(e);
+            }
+            return sent.orTimeout(REQUEST_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)
+                    .handleAsync(
+                            (reply, error) -> {
+                                try {
+                                    if (error != null) {
+                                        throw asCompletion(error);
+                                    }
+                                    if (!reply.isSuccess()) {
+                                        throw replyFailure(reply);
+                                    }
+                                    var outcomes =
+                                            ForwardedProposals.decode(
+                                                    reply.getMessage().getContent().toByteArray());
+                                    return outcomes.isPresent()
+                                            ? CompletableFuture.completedFuture(outcomes.get())
+                                            : propose(payload);
+                                } catch (RuntimeException e) {
+                                    // A Ratis client closes its window to a server after a
+                                    // failure it does not retry; the next forward needs a new one.
+                                    dropForwardClient(group);
+                                    synchronized (this) {
+                                        failedLeader = leader;
+                                        failedUntilNanos =
+                                                System.nanoTime() + FORWARD_BACKOFF_NANOS;
+                                    }
+                                    throw e;
+                                }
+                            },
+                            callbacks)
+                    .thenCompose(f -> f);
+        }
+
+        /** Commands another member forwarded, when this node leads the group. */
+        CompletableFuture<List<Outcome>> submitAll(List<Command.Proposal> forwarded) {
+            List<CompletableFuture<Outcome>> futures = new ArrayList<>(forwarded.size());
+            List<Pending> pending = new ArrayList<>(forwarded.size());
+            for (Command.Proposal p : forwarded) {
+                CompletableFuture<Outcome> done = new CompletableFuture<>();
+                futures.add(done);
+                pending.add(new Pending(p, done));
+            }
+            enqueue(pending);
+            return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+                    .thenApply(ignored -> futures.stream().map(CompletableFuture::join).toList());
+        }
+
+        private void complete(List<Pending> entry, List<Outcome> outcomes, Throwable error) {
             if (error != null) {
                 dropClientIfClosed(group, error);
-            }
-            if (error != null) {
                 for (Pending p : entry) {
                     p.done().completeExceptionally(error);
                 }
                 return;
             }
-            List<Outcome> outcomes =
-                    OutcomeCodec.decode(reply.getMessage().getContent().toByteArray());
             for (int i = 0; i < entry.size(); i++) {
                 entry.get(i).done().complete(outcomes.get(i));
             }
         }
+    }
+
+    private static java.util.concurrent.CompletionException asCompletion(Throwable t) {
+        return t instanceof java.util.concurrent.CompletionException c
+                ? c
+                : new java.util.concurrent.CompletionException(t);
+    }
+
+    /**
+     * Forwarded commands go as stale reads with no minimum index: the receiver checks leadership
+     * itself, and a fresh follower (commit index -1) must answer "not leader", not fail.
+     */
+    private static final long ANY_INDEX = -1;
+
+    /** How long forwarding to a leader stays off after forwarding to it failed. */
+    private static final long FORWARD_BACKOFF_NANOS = 5_000_000_000L;
+
+    /**
+     * Answers commands forwarded by another member: when this node leads {@code group}, they join
+     * its proposer's queue and the answer carries their outcomes once committed.
+     */
+    private CompletableFuture<byte[]> acceptForwarded(int group, byte[] request) {
+        if (!isLeader(group)) {
+            return CompletableFuture.completedFuture(ForwardedProposals.notLeader());
+        }
+        List<Command.Proposal> proposals;
+        try {
+            proposals = CommandCodec.decodeAll(ForwardedProposals.proposalsOf(request));
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return proposers[group].submitAll(proposals).thenApply(ForwardedProposals::outcomes);
+    }
+
+    /** The group's leader as this node knows it: from its replica, else from its client. */
+    private RaftPeerId knownLeader(int group) {
+        if (hosts(group)) {
+            try {
+                return server.getDivision(groupIds[group]).getInfo().getLeaderId();
+            } catch (IOException e) {
+                return null;
+            }
+        }
+        return client(group).getLeaderId();
     }
 
     /** Shares one ReadIndex round among all reads waiting when it starts. */
@@ -645,7 +840,7 @@ public final class RatisReplicator implements Replicator {
                 batch = waiting;
                 waiting = new ArrayList<>();
             }
-            send(group, new byte[0], RaftClientRequest.readRequestType())
+            offCaller(() -> send(group, new byte[0], RaftClientRequest.readRequestType()))
                     .orTimeout(REQUEST_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)
                     .whenCompleteAsync(
                             (reply, error) -> {
@@ -833,25 +1028,46 @@ public final class RatisReplicator implements Replicator {
         }
     }
 
-    /** Forgets the group's client; closing it (which may wait) happens on another thread. */
+    /** Forgets the group's clients; closing them (which may wait) happens on another thread. */
     private void closeClient(int group) {
+        List<RaftClient> old = new ArrayList<>(2);
+        synchronized (clientLock) {
+            for (RaftClient[] kind : List.of(clients, forwardClients)) {
+                if (kind[group] != null) {
+                    old.add(kind[group]);
+                    kind[group] = null;
+                }
+            }
+        }
+        if (!old.isEmpty()) {
+            closeLater(old);
+        }
+    }
+
+    private void dropForwardClient(int group) {
         RaftClient old;
         synchronized (clientLock) {
-            old = clients[group];
-            clients[group] = null;
+            old = forwardClients[group];
+            forwardClients[group] = null;
         }
         if (old != null) {
-            Thread.ofPlatform()
-                    .daemon()
-                    .name("minikv-raft-client-close")
-                    .start(
-                            () -> {
-                                try {
-                                    old.close();
-                                } catch (IOException e) {
-                                    LOG.debug("closing Ratis client", e);
-                                }
-                            });
+            closeLater(List.of(old));
+        }
+    }
+
+    /** Closing a client may wait for its requests; never on the caller's thread. */
+    private static void closeLater(List<RaftClient> old) {
+        Thread.ofPlatform()
+                .daemon()
+                .name("minikv-raft-client-close")
+                .start(() -> old.forEach(RatisReplicator::closeQuietly));
+    }
+
+    private static void closeQuietly(RaftClient client) {
+        try {
+            client.close();
+        } catch (IOException e) {
+            LOG.debug("closing Ratis client", e);
         }
     }
 
@@ -872,7 +1088,7 @@ public final class RatisReplicator implements Replicator {
     public CompletableFuture<byte[]> query(int group, byte[] query) {
         CompletableFuture<RaftClientReply> reply =
                 hosts(group)
-                        ? send(group, query, RaftClientRequest.readRequestType())
+                        ? offCaller(() -> send(group, query, RaftClientRequest.readRequestType()))
                         : offCaller(
                                 () ->
                                         client(group)
@@ -919,15 +1135,17 @@ public final class RatisReplicator implements Replicator {
                 LOG.warn("leadership transfer on shutdown did not finish", e);
             }
         }
-        for (RaftClient c : clients) {
-            if (c != null) {
-                try {
-                    c.close();
-                } catch (IOException e) {
-                    LOG.debug("closing Ratis client", e);
+        List<RaftClient> open = new ArrayList<>();
+        synchronized (clientLock) {
+            for (RaftClient[] kind : List.of(clients, forwardClients)) {
+                for (RaftClient c : kind) {
+                    if (c != null) {
+                        open.add(c);
+                    }
                 }
             }
         }
+        open.forEach(RatisReplicator::closeQuietly);
         callbacks.shutdown();
         submitter.shutdown();
         installer.shutdownNow();

@@ -2,22 +2,12 @@ package dev.whispem.minikv.node.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.whispem.minikv.node.storage.DataKey;
-import dev.whispem.minikv.node.storage.KvStore;
-import dev.whispem.minikv.node.storage.RocksKvStore;
-import dev.whispem.minikv.node.storage.StorageConfig;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -31,199 +21,18 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RatisSnapshotTest {
 
-    private static final int GROUPS = 2;
     private static final long EVERY = 20;
-
-    private static final StorageConfig STORAGE =
-            new StorageConfig() {
-                public Backend backend() {
-                    return Backend.ROCKSDB;
-                }
-
-                public Compression compression() {
-                    return Compression.LZ4;
-                }
-
-                public int bloomBitsPerKey() {
-                    return 10;
-                }
-
-                public long blockCacheBytes() {
-                    return 8 << 20;
-                }
-
-                public long writeBufferBytes() {
-                    return 4 << 20;
-                }
-            };
 
     @TempDir Path dir;
 
-    private final List<Node> nodes = new ArrayList<>();
-
-    private final class Node implements AutoCloseable {
-        final String id;
-        final int raftPort;
-        final int httpPort;
-        final List<String> peers;
-        final List<String> peerHttp;
-        KvStore store;
-        RatisReplicator replicator;
-        HttpServer http;
-        Thread starting;
-
-        Node(String id, int raftPort, int httpPort, List<String> peers, List<String> peerHttp) {
-            this.id = id;
-            this.raftPort = raftPort;
-            this.httpPort = httpPort;
-            this.peers = peers;
-            this.peerHttp = peerHttp;
-        }
-
-        Path raftDir() {
-            return dir.resolve(id).resolve("raft");
-        }
-
-        /** Starts storage, Ratis and the snapshot endpoint (started in parallel: a quorum). */
-        CompletableFuture<Void> start() throws IOException {
-            store = new RocksKvStore(dir.resolve(id).resolve("rocksdb"), STORAGE);
-            http = HttpServer.create(new InetSocketAddress("127.0.0.1", httpPort), 0);
-            http.createContext(
-                    "/v1/internal/groups/",
-                    exchange -> {
-                        String[] parts = exchange.getRequestURI().getPath().split("/");
-                        int group = Integer.parseInt(parts[4]);
-                        exchange.sendResponseHeaders(200, 0);
-                        try (OutputStream out = exchange.getResponseBody()) {
-                            replicator.exportSnapshot(group, out);
-                        } catch (RuntimeException e) {
-                            exchange.close();
-                        }
-                    });
-            http.start();
-            // A thread of its own with this class loader as context: Ratis loads its server
-            // implementation through it, and pool threads may carry a finished Quarkus test's.
-            CompletableFuture<Void> started = new CompletableFuture<>();
-            Thread t =
-                    new Thread(
-                            () -> {
-                                try {
-                                    replicator =
-                                            new RatisReplicator(
-                                                    store,
-                                                    GROUPS,
-                                                    raftDir(),
-                                                    config(this),
-                                                    (n, nanos) -> {},
-                                                    null);
-                                    started.complete(null);
-                                } catch (Throwable e) {
-                                    started.completeExceptionally(e);
-                                }
-                            },
-                            "start-" + id);
-            t.setContextClassLoader(RatisSnapshotTest.class.getClassLoader());
-            t.start();
-            starting = t;
-            return started;
-        }
-
-        @Override
-        public void close() {
-            if (starting != null) {
-                try {
-                    starting.join(60_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                starting = null;
-            }
-            if (replicator != null) {
-                replicator.close();
-                replicator = null;
-            }
-            if (http != null) {
-                http.stop(0);
-                http = null;
-            }
-            if (store != null) {
-                store.close();
-                store = null;
-            }
-        }
-    }
-
-    private static RaftConfig config(Node n) {
-        return new RaftConfig() {
-            public String nodeId() {
-                return n.id;
-            }
-
-            public String host() {
-                return "127.0.0.1";
-            }
-
-            public Optional<String> bindHost() {
-                return Optional.empty();
-            }
-
-            public int port() {
-                return n.raftPort;
-            }
-
-            public Optional<List<String>> peers() {
-                return Optional.of(n.peers);
-            }
-
-            public int electionTimeoutMinMillis() {
-                return 1000;
-            }
-
-            @Override
-            public boolean leaderLease() {
-                return false;
-            }
-
-            @Override
-            public int electionTimeoutMaxMillis() {
-                return 2000;
-            }
-
-            public int logWriteBufferKib() {
-                return 256;
-            }
-
-            public int maxInFlightPerGroup() {
-                return 1;
-            }
-
-            public int maxCommandsPerEntry() {
-                return 1;
-            }
-
-            public long snapshotEveryEntries() {
-                return EVERY;
-            }
-
-            public int logSegmentSizeKib() {
-                return 8;
-            }
-
-            public Optional<List<String>> peerHttp() {
-                return Optional.of(n.peerHttp);
-            }
-        };
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
+    private RaftReplicas replicas;
+    private List<RaftReplicas.Node> nodes;
 
     @AfterEach
     void stop() {
-        nodes.forEach(Node::close);
+        if (replicas != null) {
+            replicas.close();
+        }
     }
 
     private static DataKey key(int i) {
@@ -242,80 +51,66 @@ class RatisSnapshotTest {
         }
     }
 
-    private static long segmentFiles(Path raftDir) throws IOException {
-        try (Stream<Path> s = Files.walk(raftDir)) {
-            return s.filter(p -> p.getFileName().toString().startsWith("log_")).count();
+    /**
+     * The files under {@code raftDir}. Ratis deletes old snapshot and log files while the test
+     * looks, so a walk that meets a vanished file is repeated.
+     */
+    private static List<Path> files(Path raftDir) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try (Stream<Path> s = Files.walk(raftDir)) {
+                return s.toList();
+            } catch (java.io.UncheckedIOException e) {
+                if (!(e.getCause() instanceof java.nio.file.NoSuchFileException) || attempt == 5) {
+                    throw e;
+                }
+            }
         }
+    }
+
+    private static long segmentFiles(Path raftDir) throws IOException {
+        return files(raftDir).stream()
+                .filter(p -> p.getFileName().toString().startsWith("log_"))
+                .count();
     }
 
     private static List<Path> markers(Path raftDir) throws IOException {
-        try (Stream<Path> s = Files.walk(raftDir)) {
-            return s.filter(p -> p.getFileName().toString().matches("snapshot\\.\\d+_\\d+"))
-                    .toList();
-        }
+        return files(raftDir).stream()
+                .filter(p -> p.getFileName().toString().matches("snapshot\\.\\d+_\\d+"))
+                .toList();
     }
 
     private static long logBytes(Path raftDir) throws IOException {
-        try (Stream<Path> s = Files.walk(raftDir)) {
-            return s.filter(p -> p.getFileName().toString().startsWith("log_"))
-                    .mapToLong(
-                            p -> {
-                                try {
-                                    return Files.size(p);
-                                } catch (IOException e) {
-                                    return 0;
-                                }
-                            })
-                    .sum();
-        }
+        return files(raftDir).stream()
+                .filter(p -> p.getFileName().toString().startsWith("log_"))
+                .mapToLong(
+                        p -> {
+                            try {
+                                return Files.size(p);
+                            } catch (IOException e) {
+                                return 0; // deleted since the walk
+                            }
+                        })
+                .sum();
     }
 
     private static void await(String what, java.util.function.BooleanSupplier done)
             throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(what + " did not happen in time");
-            }
-            Thread.sleep(100);
-        }
+        RaftReplicas.await(what, done);
     }
 
     private RatisReplicator leaderOf0() throws InterruptedException {
-        await(
-                "a leader of group 0",
-                () ->
-                        nodes.stream()
-                                .anyMatch(n -> n.replicator != null && n.replicator.isLeader(0)));
-        return nodes.stream()
-                .filter(n -> n.replicator != null && n.replicator.isLeader(0))
-                .findFirst()
-                .orElseThrow()
-                .replicator;
+        return replicas.leaderOf(0).replicator;
     }
 
     @Test
     void logsArePurgedAndALaggingReplicaInstallsTheLeadersState() throws Exception {
-        List<Integer> raft = List.of(freePort(), freePort(), freePort());
-        List<Integer> httpPorts = List.of(freePort(), freePort(), freePort());
-        List<String> peers = new ArrayList<>();
-        List<String> peerHttp = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            peers.add("n" + i + "=127.0.0.1:" + raft.get(i));
-            peerHttp.add("n" + i + "=127.0.0.1:" + httpPorts.get(i));
-        }
-        for (int i = 0; i < 3; i++) {
-            nodes.add(new Node("n" + i, raft.get(i), httpPorts.get(i), peers, peerHttp));
-        }
-        List<CompletableFuture<Void>> starts = new ArrayList<>();
-        for (Node n : nodes) {
-            starts.add(n.start());
-        }
-        CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        replicas = new RaftReplicas(dir, EVERY, 1, true);
+        nodes = replicas.nodes;
+        replicas.startAll();
 
         write(leaderOf0(), 0, 50, "a");
         // The follower that will lag: stopped, then everything it would need is purged.
-        Node lagging =
+        RaftReplicas.Node lagging =
                 nodes.stream().filter(n -> !n.replicator.isLeader(0)).findFirst().orElseThrow();
         await(
                 "the lagging replica caught up",
@@ -331,7 +126,7 @@ class RatisSnapshotTest {
                                 .orElseThrow()
                                 .raftDir());
         write(leader, 0, 400, "b");
-        Node leaderNode =
+        RaftReplicas.Node leaderNode =
                 nodes.stream().filter(n -> n.replicator == leader).findFirst().orElseThrow();
         await(
                 "the leader took snapshots",
@@ -379,16 +174,10 @@ class RatisSnapshotTest {
         assertThat(markers(lagging.raftDir())).isNotEmpty();
 
         // Restarting every replica loads the snapshots and replays only the log after them.
-        for (Node n : nodes) {
-            n.close();
-        }
-        starts.clear();
-        for (Node n : nodes) {
-            starts.add(n.start());
-        }
-        CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        replicas.closeAll();
+        replicas.startAll();
         write(leaderOf0(), 410, 420, "d");
-        for (Node n : nodes) {
+        for (RaftReplicas.Node n : nodes) {
             await(
                     n.id + " caught up after restart",
                     () -> n.replicator.stateMachine(0).revision() == 470);
