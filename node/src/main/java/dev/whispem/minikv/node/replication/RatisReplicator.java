@@ -801,14 +801,11 @@ public final class RatisReplicator implements Replicator {
 
     /** The group's leader as this node knows it: from its replica, else from its client. */
     private RaftPeerId knownLeader(int group) {
-        if (hosts(group)) {
-            try {
-                return server.getDivision(groupIds[group]).getInfo().getLeaderId();
-            } catch (IOException e) {
-                return null;
-            }
+        try {
+            return server.getDivision(groupIds[group]).getInfo().getLeaderId();
+        } catch (IOException notHostedHere) {
+            return client(group).getLeaderId();
         }
-        return client(group).getLeaderId();
     }
 
     /** Shares one ReadIndex round among all reads waiting when it starts. */

@@ -47,14 +47,24 @@ class LeaderForwardingTest {
         return new Command.Put(key(i), ("v" + i).getBytes(StandardCharsets.UTF_8), 0, pre);
     }
 
-    /** A follower of group 0 that knows who leads it. */
-    private RaftReplicas.Node follower(RaftReplicas.Node leader) throws InterruptedException {
-        RaftReplicas.Node follower =
-                replicas.nodes.stream().filter(n -> n != leader).findFirst().orElseThrow();
-        RaftReplicas.await(
-                follower.id + " knows the leader",
-                () -> leader.id.equals(follower.replicator.groupStatus().get(0).leader()));
-        return follower;
+    /**
+     * The leader of group 0 and a follower that knows it. Leadership may move while replicas start
+     * on a busy machine, so both are chosen again until they agree.
+     */
+    private RaftReplicas.Node[] leaderAndFollower() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            RaftReplicas.Node leader = replicas.leaderOf(0);
+            for (RaftReplicas.Node n : replicas.nodes) {
+                if (n != leader && leader.id.equals(n.replicator.groupStatus().get(0).leader())) {
+                    return new RaftReplicas.Node[] {leader, n};
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no follower of group 0 knows its leader");
+            }
+            Thread.sleep(100);
+        }
     }
 
     /** Submits writes of keys 0..n-1 to group 0 through {@code node}, all at once. */
@@ -74,8 +84,9 @@ class LeaderForwardingTest {
     void aFollowersWritesBecomeTheLeadersEntries() throws Exception {
         replicas = new RaftReplicas(dir, 0, 1024, true);
         replicas.startAll();
-        RaftReplicas.Node leader = replicas.leaderOf(0);
-        RaftReplicas.Node follower = follower(leader);
+        RaftReplicas.Node[] pair = leaderAndFollower();
+        RaftReplicas.Node leader = pair[0];
+        RaftReplicas.Node follower = pair[1];
         long leaderCommandsBefore = leader.commands.get();
 
         List<Outcome> outcomes = writeConcurrently(follower, 300);
@@ -103,7 +114,7 @@ class LeaderForwardingTest {
     void withForwardingOffAFollowerProposesEntriesOfItsOwn() throws Exception {
         replicas = new RaftReplicas(dir, 0, 1024, false);
         replicas.startAll();
-        RaftReplicas.Node follower = follower(replicas.leaderOf(0));
+        RaftReplicas.Node follower = leaderAndFollower()[1];
 
         List<Outcome> outcomes = writeConcurrently(follower, 50);
 
@@ -115,8 +126,9 @@ class LeaderForwardingTest {
     void onlyTheLeaderAcceptsForwardedCommandsAndMalformedOnesChangeNothing() throws Exception {
         replicas = new RaftReplicas(dir, 0, 1024, true);
         replicas.startAll();
-        RaftReplicas.Node leader = replicas.leaderOf(0);
-        RaftReplicas.Node follower = follower(leader);
+        RaftReplicas.Node[] pair = leaderAndFollower();
+        RaftReplicas.Node leader = pair[0];
+        RaftReplicas.Node follower = pair[1];
         byte[] request =
                 ForwardedProposals.request(
                         CommandCodec.encodeAll(
@@ -143,8 +155,9 @@ class LeaderForwardingTest {
     void writesThroughAFollowerResumeAfterTheLeaderLeaves() throws Exception {
         replicas = new RaftReplicas(dir, 0, 1024, true);
         replicas.startAll();
-        RaftReplicas.Node leader = replicas.leaderOf(0);
-        RaftReplicas.Node follower = follower(leader);
+        RaftReplicas.Node[] pair = leaderAndFollower();
+        RaftReplicas.Node leader = pair[0];
+        RaftReplicas.Node follower = pair[1];
         writeConcurrently(follower, 20);
 
         leader.close();
