@@ -7,6 +7,7 @@ import dev.whispem.minikv.node.replication.Precondition;
 import dev.whispem.minikv.node.routing.KvRouter;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -44,6 +45,15 @@ public class KvRoutes {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    // Header names and values written on every answer, with their hash computed once.
+    private static final CharSequence CONTENT_TYPE = HttpHeaders.createOptimized("Content-Type");
+    private static final CharSequence APPLICATION_JSON =
+            HttpHeaders.createOptimized("application/json");
+    private static final CharSequence OCTET_STREAM =
+            HttpHeaders.createOptimized("application/octet-stream");
+    private static final CharSequence ETAG = HttpHeaders.createOptimized("ETag");
+    private static final CharSequence REVISION = HttpHeaders.createOptimized("X-MiniKV-Revision");
+
     private final KvRouter router;
     private final LimitsConfig limits;
     private final KvMetrics metrics;
@@ -60,9 +70,6 @@ public class KvRoutes {
         this.metrics = metrics;
         this.maxBodyBytes = maxBody.asLongValue();
     }
-
-    /** Body of a successful PUT. */
-    public record PutResult(String key, long version, long revision) {}
 
     void register(@Observes Router http) {
         http.route(HttpMethod.PUT, PREFIX + "*").order(ORDER).handler(keyed(this::put));
@@ -158,9 +165,9 @@ public class KvRoutes {
                         return error(out, 404, "NOT_FOUND", "no key " + key);
                     }
                     var v = r.value().get();
-                    out.putHeader("Content-Type", "application/octet-stream")
-                            .putHeader("ETag", Requests.etag(v.version()))
-                            .putHeader("X-MiniKV-Revision", Long.toString(r.revision()));
+                    out.putHeader(CONTENT_TYPE, OCTET_STREAM)
+                            .putHeader(ETAG, Requests.etag(v.version()))
+                            .putHeader(REVISION, Long.toString(r.revision()));
                     if (v.expiresAtMillis() != 0) {
                         out.putHeader("X-MiniKV-Expires-At", Long.toString(v.expiresAtMillis()));
                     }
@@ -229,21 +236,28 @@ public class KvRoutes {
         } catch (RuntimeException e) {
             stage = CompletableFuture.failedFuture(e);
         }
-        stage.whenComplete(
-                (result, failure) -> {
-                    if (failure != null) {
-                        fail(ctx, op, start, failure);
-                        return;
-                    }
-                    int status;
-                    try {
-                        status = reply.apply(result);
-                    } catch (RuntimeException e) {
-                        fail(ctx, op, start, e);
-                        return;
-                    }
-                    metrics.record(op, status, start);
-                });
+        stage.whenComplete((result, failure) -> reply(ctx, op, start, result, failure, reply));
+    }
+
+    private <T> void reply(
+            RoutingContext ctx,
+            String op,
+            long start,
+            T result,
+            Throwable failure,
+            Function<T, Integer> reply) {
+        if (failure != null) {
+            fail(ctx, op, start, failure);
+            return;
+        }
+        int status;
+        try {
+            status = reply.apply(result);
+        } catch (RuntimeException e) {
+            fail(ctx, op, start, e);
+            return;
+        }
+        metrics.record(op, status, start);
     }
 
     private void fail(RoutingContext ctx, String op, long start, Throwable failure) {
@@ -254,9 +268,9 @@ public class KvRoutes {
     }
 
     private static int written(HttpServerResponse out, String key, Outcome.Written w) {
-        String body = json(new PutResult(key, w.version(), w.revision()));
-        out.putHeader("Content-Type", "application/json")
-                .putHeader("ETag", Requests.etag(w.version()))
+        String body = JsonText.putResult(key, w.version(), w.revision());
+        out.putHeader(CONTENT_TYPE, APPLICATION_JSON)
+                .putHeader(ETAG, Requests.etag(w.version()))
                 .setStatusCode(200)
                 .end(body);
         return 200;

@@ -2,9 +2,11 @@ package dev.whispem.minikv.node.tools;
 
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SelectStrategy;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -83,6 +85,14 @@ public final class LoadTool implements java.util.concurrent.Callable<Integer> {
     int eventLoops = Runtime.getRuntime().availableProcessors();
 
     @Option(
+            names = "--busy-poll",
+            arity = "0..1",
+            description =
+                    "Client event loops spin instead of sleeping between requests (native epoll"
+                            + " only; each loop keeps a core busy)")
+    boolean busyPoll;
+
+    @Option(
             names = "--token",
             defaultValue = "${env:MINIKV_TOKEN}",
             description =
@@ -117,7 +127,13 @@ public final class LoadTool implements java.util.concurrent.Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         int loops = Math.max(1, eventLoops);
-        group = Epoll.isAvailable() ? new EpollEventLoopGroup(loops) : new NioEventLoopGroup(loops);
+        group =
+                !Epoll.isAvailable()
+                        ? new NioEventLoopGroup(loops)
+                        : busyPoll
+                                ? new EpollEventLoopGroup(
+                                        loops, () -> (select, hasTasks) -> SelectStrategy.BUSY_WAIT)
+                                : new EpollEventLoopGroup(loops);
         bases = Arrays.stream(url.split(",")).map(String::trim).map(URI::create).toList();
         if (token != null && !token.isBlank()) {
             authorization = "Authorization: Bearer " + token.trim() + "\r\n";
@@ -143,8 +159,16 @@ public final class LoadTool implements java.util.concurrent.Callable<Integer> {
             if (warmupSeconds > 0) {
                 run(warmupSeconds, readRatio, 0);
             }
+            GcTotals before = GcTotals.now();
             Run r = run(durationSeconds, readRatio, 0);
             r.report();
+            GcTotals gc = GcTotals.now().minus(before);
+            // The tool's own pauses show as latency of every request due meanwhile; say so.
+            System.out.printf(
+                    Locale.ROOT,
+                    "client gc %d collections, %d ms%n",
+                    gc.collections(),
+                    gc.millis());
             return r.errors.get() > r.ops.get() / 100 ? 1 : 0;
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
@@ -172,6 +196,23 @@ public final class LoadTool implements java.util.concurrent.Callable<Integer> {
                                 long now = System.nanoTime();
                                 e.getValue().forEach(c -> c.expire(now, REQUEST_TIMEOUT_NANOS));
                             });
+        }
+    }
+
+    /** Collections and collection time of this JVM so far, over all collectors. */
+    record GcTotals(long collections, long millis) {
+        static GcTotals now() {
+            long n = 0;
+            long ms = 0;
+            for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+                n += Math.max(0, gc.getCollectionCount());
+                ms += Math.max(0, gc.getCollectionTime());
+            }
+            return new GcTotals(n, ms);
+        }
+
+        GcTotals minus(GcTotals earlier) {
+            return new GcTotals(collections - earlier.collections, millis - earlier.millis);
         }
     }
 

@@ -15,6 +15,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 /** The load tool's HTTP client and its closed and open loops, against fake servers. */
@@ -57,13 +59,15 @@ class LoadToolTest {
                 .hasMessageContaining("not an HTTP/1.x response");
     }
 
-    @Test
-    void anOpenLoopSendsExactlyRateTimesDurationRequests() throws Exception {
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void anOpenLoopSendsExactlyRateTimesDurationRequests(boolean busyPoll) throws Exception {
         try (StubHttpServer server =
                 StubHttpServer.start((method, path, auth, body) -> Reply.of(200, "ok"))) {
             int exit =
                     load(
                             server.uri().toString(),
+                            "--busy-poll=" + busyPoll,
                             "--rate",
                             "150",
                             "--duration",
@@ -77,7 +81,9 @@ class LoadToolTest {
             assertThat(exit).isZero();
             // Request i is due at i/rate; those due within the second are sent, no more.
             assertThat(server.requests()).hasSize(150);
-            assertThat(out.toString(StandardCharsets.UTF_8)).contains("rate=150", "errors 0");
+            assertThat(out.toString(StandardCharsets.UTF_8))
+                    .contains("rate=150", "errors 0")
+                    .containsPattern("client gc \\d+ collections, \\d+ ms");
         }
     }
 
