@@ -505,6 +505,13 @@ public final class RatisReplicator implements Replicator {
         RatisTransport.configureClient(p, config);
         RaftClientConfigKeys.Rpc.setRequestTimeout(
                 p, TimeDuration.valueOf(timeoutSeconds, java.util.concurrent.TimeUnit.SECONDS));
+        if (groupPeers[group].isEmpty()) {
+            throw new IllegalStateException(
+                    "group "
+                            + group
+                            + " has no known members on this node yet (the shard map has not"
+                            + " reached it); retry");
+        }
         return RaftClient.newBuilder()
                 .setProperties(p)
                 .setRaftGroup(RaftGroup.valueOf(groupIds[group], groupPeers[group]))
@@ -641,21 +648,32 @@ public final class RatisReplicator implements Replicator {
                     proposals.add(p.proposal());
                 }
                 byte[] payload = CommandCodec.encodeAll(proposals);
-                RaftPeerId leader = forwardTarget();
                 long start = System.nanoTime();
-                // Both ways complete on a callback thread.
-                (leader == null ? propose(payload) : forward(leader, payload))
-                        .whenComplete(
-                                (outcomes, error) -> {
-                                    if (leader == null) {
-                                        observer.committed(entry.size(), System.nanoTime() - start);
-                                    }
-                                    synchronized (this) {
-                                        inFlight--;
-                                    }
-                                    complete(entry, outcomes, error);
-                                    pump();
-                                });
+                RaftPeerId leader = null;
+                CompletableFuture<List<Outcome>> sent;
+                try {
+                    leader = forwardTarget();
+                    // Both ways complete on a callback thread.
+                    sent = leader == null ? propose(payload) : forward(leader, payload);
+                } catch (RuntimeException e) {
+                    // Sent neither way (no client for a group whose members are not known yet,
+                    // say): these commands fail, and the in-flight slot is given back below. An
+                    // exception escaping here used to keep the slot forever, so every later
+                    // write to the group through this node waited without an answer.
+                    sent = CompletableFuture.failedFuture(e);
+                }
+                boolean proposedHere = leader == null;
+                sent.whenComplete(
+                        (outcomes, error) -> {
+                            if (proposedHere) {
+                                observer.committed(entry.size(), System.nanoTime() - start);
+                            }
+                            synchronized (this) {
+                                inFlight--;
+                            }
+                            complete(entry, outcomes, error);
+                            pump();
+                        });
             }
         }
 

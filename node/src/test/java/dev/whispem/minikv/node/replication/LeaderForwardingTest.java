@@ -217,4 +217,28 @@ class LeaderForwardingTest {
                 .setRetryPolicy(RetryPolicies.noRetry())
                 .build();
     }
+
+    /**
+     * A node that does not know a group's members yet (its shard map has not arrived) answers
+     * writes to the group with an error at once, and keeps doing so: it once lost its only
+     * in-flight slot to that error, and every later write waited forever.
+     */
+    @Test
+    void writesToAGroupWithUnknownMembersFailAndLeaveTheProposerUsable() throws Exception {
+        replicas = new RaftReplicas(dir, 0, 64, true);
+        RaftReplicas.Node node = replicas.nodes.get(0);
+        node.hostAll = false;
+        node.start().get(60, TimeUnit.SECONDS);
+
+        for (int i = 0; i < 3; i++) {
+            CompletableFuture<Outcome> write = node.replicator.submit(0, put(i, Precondition.NONE));
+            assertThat(write)
+                    .as("write %d", i)
+                    .failsWithin(30, TimeUnit.SECONDS)
+                    .withThrowableThat()
+                    .havingRootCause()
+                    .isInstanceOf(IllegalStateException.class)
+                    .withMessageContaining("no known members");
+        }
+    }
 }

@@ -128,6 +128,10 @@ final class RaftReplicas implements AutoCloseable {
         final List<String> peerHttp;
         final AtomicLong entries = new AtomicLong();
         final AtomicLong commands = new AtomicLong();
+
+        /** Host every group with the static peers; false: none until the shard map says. */
+        boolean hostAll = true;
+
         KvStore store;
         RatisReplicator replicator;
         HttpServer http;
@@ -179,7 +183,9 @@ final class RaftReplicas implements AutoCloseable {
                                                         entries.incrementAndGet();
                                                         commands.addAndGet(n);
                                                     },
-                                                    null);
+                                                    null,
+                                                    hostAll,
+                                                    gid -> null);
                                     started.complete(null);
                                 } catch (Throwable e) {
                                     started.completeExceptionally(e);
