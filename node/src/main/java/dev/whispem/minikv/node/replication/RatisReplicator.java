@@ -665,7 +665,7 @@ public final class RatisReplicator implements Replicator {
                 boolean proposedHere = leader == null;
                 sent.whenComplete(
                         (outcomes, error) -> {
-                            if (proposedHere) {
+                            if (proposedHere && error == null) {
                                 observer.committed(entry.size(), System.nanoTime() - start);
                             }
                             synchronized (this) {
