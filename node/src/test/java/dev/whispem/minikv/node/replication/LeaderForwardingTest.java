@@ -40,7 +40,7 @@ class LeaderForwardingTest {
     }
 
     private static DataKey key(int i) {
-        return new DataKey((2 * i) % 256, "t", ("k" + i).getBytes(StandardCharsets.UTF_8));
+        return RaftReplicas.keyInGroup0(i);
     }
 
     private static Command put(int i, Precondition pre) {

@@ -1,6 +1,7 @@
 package dev.whispem.minikv.node.replication;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.whispem.minikv.node.storage.DataKey;
 import dev.whispem.minikv.node.storage.KvStore;
 import dev.whispem.minikv.node.storage.RocksKvStore;
 import dev.whispem.minikv.node.storage.StorageConfig;
@@ -8,6 +9,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,6 +54,13 @@ final class RaftReplicas implements AutoCloseable {
         for (int i = 0; i < 3; i++) {
             nodes.add(new Node("n" + i, raft.get(i), httpPorts.get(i), peers, peerHttp));
         }
+    }
+
+    /**
+     * Key {@code i} of tenant "t" in group 0, which holds the even shards: keys spread over them.
+     */
+    static DataKey keyInGroup0(int i) {
+        return new DataKey((2 * i) % 256, "t", ("k" + i).getBytes(StandardCharsets.UTF_8));
     }
 
     /** Starts every replica (in parallel: a quorum is needed before any start returns). */

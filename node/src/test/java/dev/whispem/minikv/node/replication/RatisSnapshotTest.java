@@ -36,8 +36,7 @@ class RatisSnapshotTest {
     }
 
     private static DataKey key(int i) {
-        // Group 0 holds the even shards; spread keys over them.
-        return new DataKey((2 * i) % 256, "t", ("k" + i).getBytes(StandardCharsets.UTF_8));
+        return RaftReplicas.keyInGroup0(i);
     }
 
     private static Command put(int i, String v) {
