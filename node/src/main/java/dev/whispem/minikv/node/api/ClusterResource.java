@@ -51,6 +51,14 @@ public class ClusterResource {
     }
 
     @DELETE
+    @Path("volumes/{member}/drain")
+    @Operation(summary = "Cancel a drain: the server keeps the shards it still holds")
+    public Response cancelDrain(
+            @PathParam("member") String member, @HeaderParam(FORWARDED) String fwd) {
+        return relay(admin.cancelDrain(member, fwd != null));
+    }
+
+    @DELETE
     @Path("volumes/{member}")
     @Operation(summary = "Forget a drained volume server")
     public Response removeVolume(

@@ -40,6 +40,9 @@ public final class ClusterAdmin {
 
     public record DrainProgress(String member, int remainingShards, boolean drained) {}
 
+    /** A volume server after its drain was cancelled: the shards it kept. */
+    public record DrainCancelled(String member, boolean draining, int shards) {}
+
     /** What the node does for the call when it is the metadata leader. */
     @FunctionalInterface
     public interface LeaderCall {
@@ -87,6 +90,23 @@ public final class ClusterAdmin {
                 c -> {
                     int remaining = shardsOn(c.drainVolume(member), member);
                     return new DrainProgress(member, remaining, remaining == 0);
+                });
+    }
+
+    /**
+     * Stops a drain: the server keeps the shards it still holds and may receive new ones. Moves
+     * already under way finish. Cancelling where no drain runs changes nothing.
+     */
+    public Result cancelDrain(String member, boolean forwarded) {
+        return onLeader(
+                "DELETE",
+                "/v1/admin/volumes/" + segment(member) + "/drain",
+                null,
+                forwarded,
+                c -> {
+                    ClusterMap map = c.cancelDrain(member);
+                    return new DrainCancelled(
+                            member, map.volumes().get(member).draining(), shardsOn(map, member));
                 });
     }
 

@@ -324,6 +324,11 @@ public final class CoordinatorService implements AutoCloseable {
         return propose(new MetadataCommand.DrainVolume(id));
     }
 
+    public ClusterMap cancelDrain(String id) throws Exception {
+        requireLeader();
+        return propose(new MetadataCommand.CancelDrain(id));
+    }
+
     public ClusterMap removeVolume(String id) throws Exception {
         requireLeader();
         ClusterMap map = propose(new MetadataCommand.RemoveVolume(id));

@@ -23,6 +23,7 @@ import java.util.TreeMap;
             name = "remove-coordinator"),
     @JsonSubTypes.Type(value = MetadataCommand.RegisterVolume.class, name = "register-volume"),
     @JsonSubTypes.Type(value = MetadataCommand.DrainVolume.class, name = "drain-volume"),
+    @JsonSubTypes.Type(value = MetadataCommand.CancelDrain.class, name = "cancel-drain"),
     @JsonSubTypes.Type(value = MetadataCommand.RemoveVolume.class, name = "remove-volume"),
     @JsonSubTypes.Type(value = MetadataCommand.Assign.class, name = "assign"),
     @JsonSubTypes.Type(value = MetadataCommand.StartMove.class, name = "start-move"),
@@ -116,6 +117,28 @@ public sealed interface MetadataCommand {
             }
             Map<String, ClusterMap.Volume> next = new TreeMap<>(map.volumes());
             next.put(id, new ClusterMap.Volume(id, old.http(), old.raft(), true));
+            return map.withVolumes(next);
+        }
+    }
+
+    /**
+     * Takes a volume server out of draining: it keeps the replicas it still has and may receive new
+     * ones. A move already started finishes (a Raft membership change is not undone half-way). A
+     * coordinator older than this command reads it as unreadable and changes nothing until it
+     * restarts on a version that knows it and replays the log (decision 0113).
+     */
+    record CancelDrain(String id) implements MetadataCommand {
+        @Override
+        public ClusterMap applyTo(ClusterMap map) {
+            ClusterMap.Volume old = map.volumes().get(id);
+            if (old == null) {
+                throw new Rejected("no volume server " + id);
+            }
+            if (!old.draining()) {
+                return map;
+            }
+            Map<String, ClusterMap.Volume> next = new TreeMap<>(map.volumes());
+            next.put(id, new ClusterMap.Volume(id, old.http(), old.raft(), false));
             return map.withVolumes(next);
         }
     }

@@ -250,7 +250,7 @@ public final class MinikvCli {
             name = "drain",
             description =
                     "Move every shard replica off a volume server; with --wait, until it holds"
-                            + " none.")
+                            + " none; with --cancel, stop a drain.")
     static final class Drain implements Callable<Integer> {
         @ParentCommand MinikvCli cli;
 
@@ -260,9 +260,21 @@ public final class MinikvCli {
         @Option(names = "--wait", description = "Repeat until drained")
         boolean await;
 
+        @Option(
+                names = "--cancel",
+                description = "Stop the drain: the server keeps the shards it still holds")
+        boolean cancel;
+
         @Override
         public Integer call() throws Exception {
             String path = "/v1/admin/volumes/" + URLEncoder.encode(member, StandardCharsets.UTF_8);
+            if (cancel) {
+                if (await) {
+                    cli.err.println("--cancel and --wait cannot be combined");
+                    return 2;
+                }
+                return cli.run(cli.request(path + "/drain").DELETE().build(), false);
+            }
             while (true) {
                 HttpResponse<String> r =
                         cli.http.send(

@@ -91,6 +91,26 @@ class MetadataCommandTest {
     }
 
     @Test
+    void cancellingADrainKeepsTheReplicasAndRepeatsChangeNothing() throws Exception {
+        ClusterMap map = threeVolumes();
+        assertThat(new MetadataCommand.CancelDrain("v2").applyTo(map)).isSameAs(map);
+        ClusterMap draining = new MetadataCommand.DrainVolume("v2").applyTo(map);
+        ClusterMap cancelled = new MetadataCommand.CancelDrain("v2").applyTo(draining);
+        assertThat(cancelled.epoch()).isEqualTo(draining.epoch() + 1);
+        assertThat(cancelled.volumes().get("v2").draining()).isFalse();
+        assertThat(cancelled.volumes().get("v2").raft()).isEqualTo("v2:9872");
+        assertThat(cancelled.groupsOf("v2")).isEqualTo(map.groupsOf("v2")).isNotEmpty();
+        assertThat(new MetadataCommand.CancelDrain("v2").applyTo(cancelled)).isSameAs(cancelled);
+        assertThatThrownBy(() -> new MetadataCommand.CancelDrain("v9").applyTo(map))
+                .isInstanceOf(MetadataCommand.Rejected.class)
+                .hasMessageContaining("no volume server v9");
+        MetadataCommand c = new MetadataCommand.CancelDrain("v2");
+        String json = MetadataStateMachine.json(c);
+        assertThat(json).contains("\"type\":\"cancel-drain\"");
+        assertThat(MetadataStateMachine.JSON.readValue(json, MetadataCommand.class)).isEqualTo(c);
+    }
+
+    @Test
     void reregisteringAVolumeKeepsItDraining() {
         ClusterMap map = new MetadataCommand.DrainVolume("v2").applyTo(threeVolumes());
         ClusterMap moved =

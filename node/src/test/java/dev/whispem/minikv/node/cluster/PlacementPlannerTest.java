@@ -90,6 +90,24 @@ class PlacementPlannerTest {
     }
 
     @Test
+    void aCancelledDrainStopsAfterTheMoveUnderWay() {
+        Set<String> live = Set.of("v1", "v2", "v3", "v4");
+        ClusterMap map = settle(cluster(8, 3, "v1", "v2", "v3", "v4"), live, Set.of());
+        int before = map.groupsOf("v2").size();
+        map = new MetadataCommand.DrainVolume("v2").applyTo(map);
+        for (MetadataCommand c : planner.plan(map, live, Set.of())) {
+            map = c.applyTo(map);
+        }
+        assertThat(map.movesInFlight()).isEqualTo(1);
+        map = new MetadataCommand.CancelDrain("v2").applyTo(map);
+        map = settle(map, live, Set.of());
+        // The move under way finished; nothing else left, and the balancer evened counts out.
+        assertThat(map.volumes().get("v2").draining()).isFalse();
+        assertThat(map.groupsOf("v2")).hasSizeBetween(before - 1, before);
+        assertThat(counts(map).values()).allMatch(n -> n >= 5 && n <= 7);
+    }
+
+    @Test
     void drainWithNowhereToGoWaits() {
         Set<String> live = Set.of("v1", "v2", "v3");
         ClusterMap map = settle(cluster(4, 3, "v1", "v2", "v3"), live, Set.of());

@@ -122,6 +122,25 @@ class CoordinatorVolumeClusterIT {
                                             && r.path("underReplicatedShards").asInt(-1) == 0);
             awaitAcks(writers, writers.acks.get() + 100);
 
+            // A drain started and cancelled (a scale-down undone): v2 is no longer draining and
+            // keeps at least all but the one move that may have been under way.
+            int v2Shards = volume(report, "v2").path("shards").asInt();
+            assertThat(call("POST", node("v1"), "/v1/admin/volumes/v2/drain").statusCode())
+                    .isEqualTo(200);
+            JsonNode cancelled = json(call("DELETE", node("v1"), "/v1/admin/volumes/v2/drain"));
+            assertThat(cancelled.path("draining").asBoolean(true)).isFalse();
+            assertThat(cancelled.path("shards").asInt()).isPositive();
+            report =
+                    awaitReport(
+                            node("c1"),
+                            r ->
+                                    !volume(r, "v2").path("draining").asBoolean(true)
+                                            && r.path("movesInFlight").asInt() == 0);
+            assertThat(volume(report, "v2").path("shards").asInt())
+                    .isGreaterThanOrEqualTo(v2Shards - 256 / GROUPS);
+            assertThat(call("DELETE", node("v1"), "/v1/admin/volumes/v9/drain").statusCode())
+                    .isEqualTo(409);
+
             // Scale-down as the operator does it, through a volume server this time: drain until
             // drained, stop the process, then remove the member.
             await(

@@ -92,6 +92,14 @@ class ToolsTokenTest {
     }
 
     @Test
+    void drainCancelSendsADeleteAndCannotWait() {
+        assertThat(cli("--token", ADMIN, "drain", "--cancel", "v2")).isZero();
+        assertThat(cli("--token", ADMIN, "drain", "--cancel", "--wait", "v2")).isEqualTo(2);
+        assertThat(seen()).containsExactly("DELETE /v1/admin/volumes/v2/drain Bearer " + ADMIN);
+        assertThat(err()).contains("--cancel and --wait cannot be combined");
+    }
+
+    @Test
     void withoutATokenTheCliSaysHowToGiveOne() {
         assumeTrue(System.getenv("MINIKV_TOKEN") == null, "MINIKV_TOKEN is set");
         assertThat(cli("get", "greeting")).isEqualTo(1);

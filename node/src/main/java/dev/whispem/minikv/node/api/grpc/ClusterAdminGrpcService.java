@@ -8,6 +8,8 @@ import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
 import dev.whispem.minikv.admin.v1.AddCoordinatorRequest;
 import dev.whispem.minikv.admin.v1.AddCoordinatorResponse;
+import dev.whispem.minikv.admin.v1.CancelDrainRequest;
+import dev.whispem.minikv.admin.v1.CancelDrainResponse;
 import dev.whispem.minikv.admin.v1.ClusterReport;
 import dev.whispem.minikv.admin.v1.DrainProgress;
 import dev.whispem.minikv.admin.v1.DrainVolumeRequest;
@@ -71,6 +73,14 @@ public class ClusterAdminGrpcService implements dev.whispem.minikv.admin.v1.Clus
         return withMember(
                 request.getMember(),
                 m -> answer(admin.get().drain(m, false), DrainProgress.newBuilder()));
+    }
+
+    @Override
+    @Blocking
+    public Uni<CancelDrainResponse> cancelDrain(CancelDrainRequest request) {
+        return withMember(
+                request.getMember(),
+                m -> answer(admin.get().cancelDrain(m, false), CancelDrainResponse.newBuilder()));
     }
 
     @Override

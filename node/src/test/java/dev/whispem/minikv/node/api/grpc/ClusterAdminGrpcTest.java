@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.protobuf.util.JsonFormat;
 import dev.whispem.minikv.admin.v1.AddCoordinatorRequest;
+import dev.whispem.minikv.admin.v1.CancelDrainRequest;
 import dev.whispem.minikv.admin.v1.ClusterAdminGrpc;
 import dev.whispem.minikv.admin.v1.ClusterReport;
 import dev.whispem.minikv.admin.v1.DrainVolumeRequest;
@@ -111,6 +112,9 @@ class ClusterAdminGrpcTest {
                             admin.drainVolume(
                                     DrainVolumeRequest.newBuilder().setMember("v1").build()),
                     () ->
+                            admin.cancelDrain(
+                                    CancelDrainRequest.newBuilder().setMember("v1").build()),
+                    () ->
                             admin.removeVolume(
                                     RemoveVolumeRequest.newBuilder().setMember("v1").build()),
                     () ->
@@ -138,6 +142,7 @@ class ClusterAdminGrpcTest {
                 new Executable[] {
                     () -> admin.drainVolume(DrainVolumeRequest.getDefaultInstance()),
                     () -> admin.drainVolume(DrainVolumeRequest.newBuilder().setMember(" ").build()),
+                    () -> admin.cancelDrain(CancelDrainRequest.getDefaultInstance()),
                     () -> admin.removeVolume(RemoveVolumeRequest.getDefaultInstance()),
                     () -> admin.addCoordinator(AddCoordinatorRequest.getDefaultInstance()),
                     () -> admin.removeCoordinator(RemoveCoordinatorRequest.getDefaultInstance()),
