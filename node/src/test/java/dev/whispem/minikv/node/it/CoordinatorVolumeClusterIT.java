@@ -24,9 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Three coordinators and volume servers as separate JVMs on loopback, driven the way the operator
  * drives them, while clients write through every node: the coordinators admit members and place the
  * shard groups; a volume server and then the metadata leader are SIGKILLed and restarted; a new
- * volume server joins and the groups rebalance; one is drained and removed; one is lost for good
- * and its replicas are re-created elsewhere after the grace period. Every acknowledged write stays
- * readable throughout.
+ * volume server joins and the groups rebalance; a drain is cancelled, then one is drained and
+ * removed; one is lost for good and its replicas are re-created elsewhere after the grace period.
+ * Every acknowledged write stays readable throughout.
  */
 class CoordinatorVolumeClusterIT {
 
@@ -189,7 +189,8 @@ class CoordinatorVolumeClusterIT {
         System.out.printf(
                 "coordinator/volume cluster run: %d acknowledged writes on %d keys verified, %d"
                         + " failed or unknown; faults: SIGKILL v1, SIGKILL metadata leader, join v4,"
-                        + " drain+remove v2, join v5, v3 lost and re-replicated%n",
+                        + " drain v2 cancelled, drain+remove v2, join v5, v3 lost and"
+                        + " re-replicated%n",
                 writers.acks.get(), writers.acknowledged.size(), writers.failures.get());
     }
 
