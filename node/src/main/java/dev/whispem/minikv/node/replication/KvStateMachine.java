@@ -504,27 +504,21 @@ final class KvStateMachine extends BaseStateMachine {
 
     /** Forwarded commands arrive as queries too; they complete once committed, off this thread. */
     private CompletableFuture<Message> answerOrForward(Message request) {
-        byte[] content = request.getContent().toByteArray();
+        ByteString query = request.getContent();
+        if (query.isEmpty()) {
+            return CompletableFuture.completedFuture(revisionMessage()); // the read barrier
+        }
+        byte[] content = query.toByteArray(); // the one copy of the query
         if (ForwardedProposals.isRequest(content)) {
             return forwarded
                     .apply(content)
                     .thenApply(answer -> Message.valueOf(ByteString.copyFrom(answer)));
         }
-        return CompletableFuture.completedFuture(answer(request));
-    }
-
-    /** The empty query is the read barrier; others are {@link ReadQuery} reads. */
-    private Message answer(Message request) {
-        if (request.getContent().isEmpty()) {
-            return revisionMessage();
-        }
-        return Message.valueOf(
-                ByteString.copyFrom(
-                        ReadQuery.answer(
-                                request.getContent().toByteArray(),
-                                core.group(),
-                                core.revision(),
-                                core.store())));
+        return CompletableFuture.completedFuture(
+                Message.valueOf(
+                        ByteString.copyFrom(
+                                ReadQuery.answer(
+                                        content, core.group(), core.revision(), core.store()))));
     }
 
     private Message revisionMessage() {
