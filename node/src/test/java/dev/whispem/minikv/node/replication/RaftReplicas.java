@@ -5,6 +5,7 @@ import dev.whispem.minikv.node.storage.DataKey;
 import dev.whispem.minikv.node.storage.KvStore;
 import dev.whispem.minikv.node.storage.RocksKvStore;
 import dev.whispem.minikv.node.storage.StorageConfig;
+import dev.whispem.minikv.node.testing.TestStorage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -106,28 +107,7 @@ final class RaftReplicas implements AutoCloseable {
                 .orElseThrow();
     }
 
-    private static final StorageConfig STORAGE =
-            new StorageConfig() {
-                public Backend backend() {
-                    return Backend.ROCKSDB;
-                }
-
-                public Compression compression() {
-                    return Compression.LZ4;
-                }
-
-                public int bloomBitsPerKey() {
-                    return 10;
-                }
-
-                public long blockCacheBytes() {
-                    return 8 << 20;
-                }
-
-                public long writeBufferBytes() {
-                    return 4 << 20;
-                }
-            };
+    private static final StorageConfig STORAGE = TestStorage.rocks(StorageConfig.Compression.LZ4);
 
     final class Node implements AutoCloseable {
         final String id;

@@ -2,6 +2,7 @@ package dev.whispem.minikv.node.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.whispem.minikv.node.testing.TestStorage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,30 +15,6 @@ class RocksKvStoreTest {
 
     @TempDir Path dir;
 
-    static StorageConfig config(StorageConfig.Compression compression) {
-        return new StorageConfig() {
-            public Backend backend() {
-                return Backend.ROCKSDB;
-            }
-
-            public Compression compression() {
-                return compression;
-            }
-
-            public int bloomBitsPerKey() {
-                return 10;
-            }
-
-            public long blockCacheBytes() {
-                return 8 << 20;
-            }
-
-            public long writeBufferBytes() {
-                return 4 << 20;
-            }
-        };
-    }
-
     private static DataKey key(int shard, String tenant, String k) {
         return new DataKey(shard, tenant, k.getBytes(StandardCharsets.UTF_8));
     }
@@ -45,7 +22,7 @@ class RocksKvStoreTest {
     @ParameterizedTest
     @EnumSource(StorageConfig.Compression.class)
     void dataAndCountersSurviveReopen(StorageConfig.Compression compression) {
-        try (RocksKvStore store = new RocksKvStore(dir, config(compression))) {
+        try (RocksKvStore store = new RocksKvStore(dir, TestStorage.rocks(compression))) {
             store.write(
                     new WriteSet()
                             .put(
@@ -54,7 +31,7 @@ class RocksKvStoreTest {
                             .counter("applied:0", 42),
                     true);
         }
-        try (RocksKvStore store = new RocksKvStore(dir, config(compression))) {
+        try (RocksKvStore store = new RocksKvStore(dir, TestStorage.rocks(compression))) {
             assertThat(store.get(key(3, "t", "a")).orElseThrow().version()).isEqualTo(7);
             assertThat(store.counter("applied:0")).isEqualTo(42);
             assertThat(store.counter("never")).isZero();
@@ -70,7 +47,7 @@ class RocksKvStoreTest {
         try (KvStore store =
                 backend == StorageConfig.Backend.MEMORY
                         ? new InMemoryKvStore()
-                        : new RocksKvStore(dir, config(StorageConfig.Compression.LZ4))) {
+                        : new RocksKvStore(dir, TestStorage.rocks(StorageConfig.Compression.LZ4))) {
             WriteSet w = new WriteSet();
             for (String k : List.of("b", "a", "c", "ab", "\u00ff")) {
                 w.put(key(5, "t", k), new StoredValue(1, 0, new byte[0]));

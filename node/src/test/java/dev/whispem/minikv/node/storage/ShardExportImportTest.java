@@ -3,6 +3,7 @@ package dev.whispem.minikv.node.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.whispem.minikv.node.testing.TestStorage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,7 +24,7 @@ class ShardExportImportTest {
         return backend == StorageConfig.Backend.MEMORY
                 ? new InMemoryKvStore()
                 : new RocksKvStore(
-                        dir.resolve(name), RocksKvStoreTest.config(StorageConfig.Compression.LZ4));
+                        dir.resolve(name), TestStorage.rocks(StorageConfig.Compression.LZ4));
     }
 
     private static DataKey key(int shard, String tenant, String k) {
@@ -63,13 +64,13 @@ class ShardExportImportTest {
     void unsyncedWritesSurviveReopenAfterFlush() {
         Path d = dir.resolve("flush");
         try (RocksKvStore store =
-                new RocksKvStore(d, RocksKvStoreTest.config(StorageConfig.Compression.LZ4))) {
+                new RocksKvStore(d, TestStorage.rocks(StorageConfig.Compression.LZ4))) {
             store.write(new WriteSet().put(key(1, "t", "a"), value(1, "x")).counter("c", 9), false);
             store.flush();
             assertThat(store.statistics().get("flush_write_bytes")).isPositive();
         }
         try (RocksKvStore store =
-                new RocksKvStore(d, RocksKvStoreTest.config(StorageConfig.Compression.LZ4))) {
+                new RocksKvStore(d, TestStorage.rocks(StorageConfig.Compression.LZ4))) {
             assertThat(store.get(key(1, "t", "a"))).isPresent();
             assertThat(store.counter("c")).isEqualTo(9);
         }
