@@ -34,7 +34,7 @@ public class HttpNodeAdminClient implements NodeAdminClient {
     }
 
     /**
-     * @param timeout deadline of the report and of volume drains and removals
+     * @param timeout deadline of the report and of volume drains, drain cancellations and removals
      * @param changeTimeout deadline of coordinator membership changes and leadership transfers,
      *     which the node answers only once the metadata group has applied them
      */
@@ -59,6 +59,16 @@ public class HttpNodeAdminClient implements NodeAdminClient {
                 "/v1/admin/volumes/" + encode(member) + "/drain",
                 "{}",
                 DrainProgress.class,
+                timeout);
+    }
+
+    @Override
+    public DrainCancelled cancelDrain(String member) throws NodeAdminException {
+        return send(
+                "DELETE",
+                "/v1/admin/volumes/" + encode(member) + "/drain",
+                null,
+                DrainCancelled.class,
                 timeout);
     }
 

@@ -13,6 +13,14 @@ public interface NodeAdminClient {
     /** Starts (or continues) moving every shard replica off a volume server; reports progress. */
     DrainProgress drainVolume(String member) throws NodeAdminException;
 
+    /**
+     * Cancels the drain of a volume server ({@code DELETE /v1/admin/volumes/{member}/drain}): it
+     * stops draining and keeps the shard replicas it still holds; moves already started finish.
+     * Cancelling where no drain runs changes nothing. A node older than the call refuses it with a
+     * 404 or 405 ({@link NodeAdminException#unsupported()}).
+     */
+    DrainCancelled cancelDrain(String member) throws NodeAdminException;
+
     /** Removes a drained volume server from the membership. */
     void removeVolume(String member) throws NodeAdminException;
 
@@ -27,4 +35,10 @@ public interface NodeAdminClient {
 
     /** Progress of a drain: shard replicas still on the server. */
     record DrainProgress(String member, int remainingShards, boolean drained) {}
+
+    /**
+     * A volume server after its drain was cancelled: whether it drains ({@code false}, unless a
+     * drain was started again right after), and the shard replicas it holds or is receiving.
+     */
+    record DrainCancelled(String member, boolean draining, int shards) {}
 }

@@ -45,4 +45,12 @@ public class NodeAdminException extends Exception {
     public boolean unavailable() {
         return status == 503;
     }
+
+    /**
+     * A 404 or 405: the node has no such call (a version older than the call); the node itself
+     * answers its own refusals with 409 or 503, never with these.
+     */
+    public boolean unsupported() {
+        return status == 404 || status == 405;
+    }
 }

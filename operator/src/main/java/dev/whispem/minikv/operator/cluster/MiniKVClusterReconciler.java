@@ -42,9 +42,12 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -88,6 +91,18 @@ public class MiniKVClusterReconciler implements Reconciler<MiniKVCluster> {
 
     @Inject NodeAdminClientFactory adminClients;
     @Inject EventRecorder events;
+
+    /**
+     * How long a cluster that answered the cancel-drain call with a 404 or 405 is taken to lack it.
+     * The report does not say which calls the node has, so the operator learns it from the answer
+     * and remembers it here, per cluster, in memory: the only cost of forgetting it (operator
+     * restart, this delay) is one more refused call, after which the planner falls back again; and
+     * asking again now and then picks up a node upgraded since, without tracking versions.
+     */
+    static final Duration CANCEL_DRAIN_RECHECK = Duration.ofMinutes(10);
+
+    /** Clusters ({@code namespace/name}) that refused the cancel-drain call, and when. */
+    private final Map<String, Instant> cancelDrainRefused = new ConcurrentHashMap<>();
 
     @ConfigProperty(name = "minikv.operator.poll-interval", defaultValue = "15s")
     Duration pollInterval;
@@ -191,7 +206,26 @@ public class MiniKVClusterReconciler implements Reconciler<MiniKVCluster> {
                 volumes.map(s -> s.getSpec().getReplicas()).orElse(-1),
                 observedByController(coordinators) && observedByController(volumes),
                 pods,
-                report);
+                report,
+                canCancelDrains(cluster));
+    }
+
+    /** False while the cluster's refusal of the cancel-drain call is recent. */
+    private boolean canCancelDrains(MiniKVCluster cluster) {
+        String key = key(cluster);
+        Instant refused = cancelDrainRefused.get(key);
+        if (refused == null) {
+            return true;
+        }
+        if (Instant.now().isAfter(refused.plus(CANCEL_DRAIN_RECHECK))) {
+            cancelDrainRefused.remove(key, refused);
+            return true;
+        }
+        return false;
+    }
+
+    private static String key(MiniKVCluster cluster) {
+        return cluster.getMetadata().getNamespace() + "/" + cluster.getMetadata().getName();
     }
 
     private static boolean observedByController(Optional<StatefulSet> statefulSet) {
@@ -265,6 +299,44 @@ public class MiniKVClusterReconciler implements Reconciler<MiniKVCluster> {
                         outcome += " (" + String.join(", ", progress) + ")";
                     }
                 }
+                case Action.CancelDrains cancel -> {
+                    List<String> kept = new ArrayList<>();
+                    for (String member : cancel.members()) {
+                        NodeAdminClient.DrainCancelled c;
+                        try {
+                            c = admin.cancelDrain(member);
+                        } catch (NodeAdminException e) {
+                            if (!e.unsupported()) {
+                                throw e;
+                            }
+                            // A node without the call: the planner falls back to letting the
+                            // drain finish, then removing the server so that it rejoins empty.
+                            cancelDrainRefused.put(key(cluster), Instant.now());
+                            events.normal(
+                                    cluster,
+                                    "DrainCancelUnsupported",
+                                    action.describe()
+                                            + ": the cluster cannot cancel drains ("
+                                            + e.getMessage()
+                                            + "); "
+                                            + String.join(", ", cancel.members())
+                                            + " finish draining, are removed and rejoin empty");
+                            return;
+                        }
+                        if (c != null) {
+                            // The answer is the server's state after the cancel: draining again
+                            // if someone drained it right after; the next report decides.
+                            kept.add(
+                                    member
+                                            + (c.draining()
+                                                    ? " draining again"
+                                                    : " keeps " + c.shards() + " shard replicas"));
+                        }
+                    }
+                    if (!kept.isEmpty()) {
+                        outcome += " (" + String.join(", ", kept) + ")";
+                    }
+                }
                 case Action.RemoveVolumes remove -> {
                     for (String member : remove.members()) {
                         admin.removeVolume(member);
@@ -299,6 +371,7 @@ public class MiniKVClusterReconciler implements Reconciler<MiniKVCluster> {
     private static String reason(Action action) {
         return switch (action) {
             case Action.DrainVolumes d -> "DrainingVolumes";
+            case Action.CancelDrains c -> "CancelledDrains";
             case Action.RemoveVolumes r -> "RemovedVolumes";
             case Action.AddCoordinator a -> "AddedCoordinator";
             case Action.RemoveCoordinator r -> "RemovedCoordinator";

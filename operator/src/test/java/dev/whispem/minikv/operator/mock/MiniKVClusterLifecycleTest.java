@@ -176,6 +176,66 @@ class MiniKVClusterLifecycleTest {
     }
 
     @Test
+    void aScaleDownCancelledHalfWayCancelsTheDrains() {
+        start(100);
+        create("kv", 1, 5, spec -> spec.setReplicationFactor(3));
+        awaitReady("kv");
+        FakeNodeAdmin admin = admins.of(ns, "kv");
+        admin.setDrainSteps(1000); // one shard replica per pass: the drains outlast the test
+        edit("kv", c -> c.getSpec().getVolumes().replicas = 3);
+        await().atMost(TIMEOUT)
+                .untilAsserted(
+                        () ->
+                                assertThat(admin.timeline().matching("drain "))
+                                        .containsExactly("drain kv-vol-4", "drain kv-vol-3"));
+
+        edit("kv", c -> c.getSpec().getVolumes().replicas = 5);
+        await().atMost(TIMEOUT)
+                .untilAsserted(
+                        () ->
+                                assertThat(admin.timeline().matching("cancelDrain"))
+                                        .containsExactly(
+                                                "cancelDrain kv-vol-4", "cancelDrain kv-vol-3"));
+        awaitReady("kv");
+        assertThat(admin.volumeMembers()).hasSize(5);
+        assertThat(admin.timeline().matching("removeVolume", "resize kv-vol"))
+                .as("the kept servers are neither stopped nor removed")
+                .isEmpty();
+        assertThat(statefulSet("kv-vol").getSpec().getReplicas()).isEqualTo(5);
+        assertThat(get("kv").getStatus().draining).isNull();
+        assertThat(eventReasons()).contains("DrainingVolumes", "CancelledDrains");
+    }
+
+    @Test
+    void withoutTheCancelCallACancelledScaleDownFinishesTheDrainAndRejoinsEmpty() {
+        start(100);
+        create("kv", 1, 4, spec -> spec.setReplicationFactor(3));
+        awaitReady("kv");
+        FakeNodeAdmin admin = admins.of(ns, "kv");
+        admin.setCancelDrainSupported(false);
+        admin.setDrainSteps(16);
+        edit("kv", c -> c.getSpec().getVolumes().replicas = 3);
+        await().atMost(TIMEOUT).until(() -> !admin.timeline().matching("drain kv-vol-3").isEmpty());
+
+        edit("kv", c -> c.getSpec().getVolumes().replicas = 4);
+        await().atMost(TIMEOUT)
+                .until(() -> !admin.timeline().matching("removeVolume kv-vol-3").isEmpty());
+        awaitReady("kv");
+        await().atMost(TIMEOUT)
+                .untilAsserted(
+                        () ->
+                                assertThat(admin.volumeMembers())
+                                        .as("kv-vol-3 registered again")
+                                        .hasSize(4));
+        assertThat(admin.timeline().matching("cancelDrain", "removeVolume"))
+                .as("asked once, the refusal is remembered; the drain runs to its end")
+                .containsExactly("cancelDrain kv-vol-3 refused", "removeVolume kv-vol-3");
+        assertThat(admin.timeline().matching("resize kv-vol")).isEmpty();
+        assertThat(eventReasons()).contains("DrainCancelUnsupported", "RemovedVolumes");
+        assertThat(eventReasons()).doesNotContain("CancelledDrains");
+    }
+
+    @Test
     void coordinatorsGrowFromThreeToFiveAndShrinkBackMovingLeadershipFirst() {
         start(100);
         create("kv", 3, 3, spec -> {});

@@ -40,6 +40,28 @@ class ClusterPlannerTest {
     }
 
     @Test
+    void aCancelledScaleDownIsUndoneBeforeARollout() {
+        ClusterReport report =
+                report(
+                        "kv-coord-0",
+                        report("kv-coord-0", 3, 4).coordinators(),
+                        List.of(
+                                new ClusterReport.Volume("kv-vol-0", true, 256, false),
+                                new ClusterReport.Volume("kv-vol-1", true, 256, false),
+                                new ClusterReport.Volume("kv-vol-2", true, 216, false),
+                                new ClusterReport.Volume("kv-vol-3", true, 40, true)),
+                        1,
+                        0);
+        var pods = outdated(pods(3, 4), "kv-vol-1");
+        ClusterDecision decision = decide(3, 4, observed(pods, report));
+        assertThat(decision.operation()).isEqualTo(Operation.DrainingVolumes);
+        assertThat(decision.action()).contains(new Action.CancelDrains(List.of("kv-vol-3")));
+        assertThat(decision.message()).isEqualTo("cancelling the drain of volume servers kv-vol-3");
+        assertThat(decision.draining()).containsExactly("kv-vol-3");
+        assertThat(decision.sizes().volumeReplicas()).isEqualTo(4);
+    }
+
+    @Test
     void membershipComesBeforeScaleUpAndRollout() {
         var pods = outdated(pods(3, 3), "kv-vol-0");
         ClusterDecision decision =

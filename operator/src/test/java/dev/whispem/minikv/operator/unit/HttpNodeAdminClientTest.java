@@ -25,8 +25,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The HTTP admin client against a loopback server answering what the node's {@code /v1/admin}
- * resource answers (node: ClusterResource, ClusterAdmin.Report, DrainProgress, and the {@code
- * {"error","message"}} refusals): the contract between operator and node, byte for byte.
+ * resource answers (node: ClusterResource, ClusterAdmin.Report, DrainProgress, DrainCancelled, and
+ * the {@code {"error","message"}} refusals): the contract between operator and node, byte for byte;
+ * and what a node version without a call answers for it.
  */
 class HttpNodeAdminClientTest {
 
@@ -62,6 +63,12 @@ class HttpNodeAdminClientTest {
     /** Answers of successive drain calls: the node's DrainProgress as the shards move away. */
     final Deque<String> drainAnswers = new ArrayDeque<>();
 
+    /**
+     * Non-zero: the status a node version without the cancel-drain call answers it with (405 where
+     * the path has a POST route, 404 through a router that does not know it).
+     */
+    volatile int cancelDrainMissing;
+
     NodeAdminClient client;
 
     @BeforeEach
@@ -87,6 +94,38 @@ class HttpNodeAdminClientTest {
                     String response;
                     if (path.equals("/v1/admin/cluster")) {
                         response = NODE_REPORT;
+                    } else if (path.endsWith("/drain")
+                            && method.equals("DELETE")
+                            && cancelDrainMissing != 0) {
+                        code = cancelDrainMissing;
+                        if (code == 405) {
+                            exchange.getResponseHeaders().add("Allow", "POST, OPTIONS");
+                            response = "";
+                        } else {
+                            response = "<html><body>Not Found</body></html>";
+                        }
+                    } else if (path.endsWith("/drain") && method.equals("DELETE")) {
+                        String member = path.split("/")[4];
+                        if (member.equals("kv-vol-9")) {
+                            code = 409;
+                            response =
+                                    "{\"error\":\"CONFLICT\",\"message\":\"no volume server"
+                                            + " kv-vol-9\"}";
+                        } else if (member.equals("kv-vol-8")) {
+                            code = 503;
+                            response =
+                                    "{\"error\":\"NO_LEADER\",\"message\":\"the metadata"
+                                            + " group has no known leader yet\"}";
+                        } else {
+                            // kv-vol-3 was draining and kept 40; kv-vol-0 was not draining.
+                            int shards = member.equals("kv-vol-3") ? 40 : 224;
+                            response =
+                                    "{\"member\":\""
+                                            + member
+                                            + "\",\"draining\":false,\"shards\":"
+                                            + shards
+                                            + "}";
+                        }
                     } else if (path.endsWith("/drain")) {
                         response =
                                 drainAnswers.isEmpty()
@@ -201,6 +240,76 @@ class HttpNodeAdminClientTest {
                         new NodeAdminClient.DrainProgress("kv-vol-3", 0, true));
         assertThat(requests)
                 .containsOnly("POST /v1/admin/volumes/kv-vol-3/drain Bearer secret-token {}");
+    }
+
+    @Test
+    void cancelDrainDeletesTheDrainAndReadsWhatTheServerKept() throws NodeAdminException {
+        assertThat(client.cancelDrain("kv-vol-3"))
+                .isEqualTo(new NodeAdminClient.DrainCancelled("kv-vol-3", false, 40));
+        assertThat(client.cancelDrain("kv-vol-0"))
+                .as("cancelling where no drain runs answers the same")
+                .isEqualTo(new NodeAdminClient.DrainCancelled("kv-vol-0", false, 224));
+        assertThat(requests)
+                .containsExactly(
+                        "DELETE /v1/admin/volumes/kv-vol-3/drain Bearer secret-token",
+                        "DELETE /v1/admin/volumes/kv-vol-0/drain Bearer secret-token");
+    }
+
+    @Test
+    void cancelDrainRefusalsAreConflictsOrNoLeaderNotUnsupported() {
+        assertThatThrownBy(() -> client.cancelDrain("kv-vol-9"))
+                .isInstanceOfSatisfying(
+                        NodeAdminException.class,
+                        e -> {
+                            assertThat(e.conflict()).isTrue();
+                            assertThat(e.unsupported()).isFalse();
+                            assertThat(e.code()).isEqualTo("CONFLICT");
+                            assertThat(e.getMessage())
+                                    .isEqualTo(
+                                            "DELETE /v1/admin/volumes/kv-vol-9/drain: HTTP 409"
+                                                    + " CONFLICT: no volume server kv-vol-9");
+                        });
+        assertThatThrownBy(() -> client.cancelDrain("kv-vol-8"))
+                .isInstanceOfSatisfying(
+                        NodeAdminException.class,
+                        e -> {
+                            assertThat(e.unavailable()).isTrue();
+                            assertThat(e.unsupported()).isFalse();
+                            assertThat(e.code()).isEqualTo("NO_LEADER");
+                        });
+    }
+
+    @Test
+    void aNodeWithoutTheCancelCallAnswers405Or404AndIsUnsupported() throws NodeAdminException {
+        cancelDrainMissing = 405;
+        assertThatThrownBy(() -> client.cancelDrain("kv-vol-3"))
+                .isInstanceOfSatisfying(
+                        NodeAdminException.class,
+                        e -> {
+                            assertThat(e.unsupported()).isTrue();
+                            assertThat(e.status()).isEqualTo(405);
+                            assertThat(e.conflict()).isFalse();
+                            assertThat(e.unavailable()).isFalse();
+                            assertThat(e.code()).isNull();
+                            assertThat(e.getMessage())
+                                    .isEqualTo("DELETE /v1/admin/volumes/kv-vol-3/drain: HTTP 405");
+                        });
+        assertThat(client.drainVolume("kv-vol-3"))
+                .as("the same node still drains")
+                .isEqualTo(new NodeAdminClient.DrainProgress("kv-vol-3", 0, true));
+
+        cancelDrainMissing = 404;
+        assertThatThrownBy(() -> client.cancelDrain("kv-vol-3"))
+                .isInstanceOfSatisfying(
+                        NodeAdminException.class,
+                        e -> {
+                            assertThat(e.unsupported()).isTrue();
+                            assertThat(e.status()).isEqualTo(404);
+                            assertThat(e.getMessage())
+                                    .isEqualTo(
+                                            "DELETE /v1/admin/volumes/kv-vol-3/drain: HTTP 404"
+                                                    + " <html><body>Not Found</body></html>");
+                        });
     }
 
     @Test

@@ -155,18 +155,118 @@ class ScaleDownPlannerTest {
     }
 
     @Test
-    void aCancelledScaleDownBringsTheDrainedServerBackEmpty() {
+    void aCancelledScaleDownCancelsTheDrainOfAKeptServer() {
+        ClusterReport halfway =
+                volumes(serving(0, 256), serving(1, 256), serving(2, 256), draining(3, 40));
+        ScaleDownPlanner.Step step = ScaleDownPlanner.plan("kv-vol", 4, 4, observed(4, halfway));
+        assertThat(step.volumeReplicas()).isEqualTo(4);
+        assertThat(step.action()).contains(new Action.CancelDrains(List.of("kv-vol-3")));
+        assertThat(step.leaving())
+                .as("still draining until the node has applied the cancel")
+                .containsExactly("kv-vol-3");
+        assertThat(step.message()).contains("40 shard replicas stay");
+
+        ClusterReport cancelled =
+                volumes(serving(0, 256), serving(1, 256), serving(2, 256), serving(3, 40));
+        ScaleDownPlanner.Step done = ScaleDownPlanner.plan("kv-vol", 4, 4, observed(4, cancelled));
+        assertThat(done.action()).isEmpty();
+        assertThat(done.leaving()).isEmpty();
+        assertThat(done.volumeReplicas()).isEqualTo(4);
+    }
+
+    @Test
+    void aKeptServerAlreadyDrainedIsRemovedToRejoinEmpty() {
         ClusterReport report =
                 volumes(serving(0, 256), serving(1, 256), serving(2, 256), draining(3, 0));
         ScaleDownPlanner.Step step = ScaleDownPlanner.plan("kv-vol", 4, 4, observed(4, report));
         assertThat(step.volumeReplicas()).isEqualTo(4);
         assertThat(step.action()).contains(new Action.RemoveVolumes(List.of("kv-vol-3")));
+        assertThat(step.leaving()).containsExactly("kv-vol-3");
+    }
 
+    @Test
+    void cancelsTheUndrainedKeptServersFirstThenRemovesTheDrainedOnes() {
+        ClusterReport report =
+                volumes(serving(0, 256), serving(1, 256), draining(2, 0), draining(3, 90));
+        ScaleDownPlanner.Step step = ScaleDownPlanner.plan("kv-vol", 4, 4, observed(4, report));
+        assertThat(step.action()).contains(new Action.CancelDrains(List.of("kv-vol-3")));
+        assertThat(step.leaving()).containsExactly("kv-vol-3", "kv-vol-2");
+
+        ClusterReport next =
+                volumes(serving(0, 256), serving(1, 256), draining(2, 0), serving(3, 90));
+        ScaleDownPlanner.Step then = ScaleDownPlanner.plan("kv-vol", 4, 4, observed(4, next));
+        assertThat(then.action()).contains(new Action.RemoveVolumes(List.of("kv-vol-2")));
+        assertThat(then.leaving()).containsExactly("kv-vol-2");
+    }
+
+    @Test
+    void cancelsKeptDrainsBeforeDrainingTheServersStillLeaving() {
+        // 5 -> 3 started both drains; the spec then went to 4: kv-vol-3 stays, kv-vol-4 leaves.
+        ClusterReport report =
+                volumes(
+                        serving(0, 200),
+                        serving(1, 200),
+                        serving(2, 200),
+                        draining(3, 70),
+                        draining(4, 100));
+        ScaleDownPlanner.Step step = ScaleDownPlanner.plan("kv-vol", 5, 4, observed(5, report));
+        assertThat(step.action()).contains(new Action.CancelDrains(List.of("kv-vol-3")));
+        assertThat(step.volumeReplicas()).as("not shrunk while kv-vol-4 drains").isEqualTo(5);
+        assertThat(step.leaving()).containsExactly("kv-vol-4", "kv-vol-3");
+
+        ClusterReport next =
+                volumes(
+                        serving(0, 200),
+                        serving(1, 200),
+                        serving(2, 200),
+                        serving(3, 70),
+                        draining(4, 90));
+        ScaleDownPlanner.Step then = ScaleDownPlanner.plan("kv-vol", 5, 4, observed(5, next));
+        assertThat(then.action()).contains(new Action.DrainVolumes(List.of("kv-vol-4")));
+        assertThat(then.leaving()).containsExactly("kv-vol-4");
+    }
+
+    @Test
+    void withoutTheCancelCallAKeptServerFinishesItsDrainThenRejoinsEmpty() {
         ClusterReport halfway =
                 volumes(serving(0, 256), serving(1, 256), serving(2, 256), draining(3, 40));
-        ScaleDownPlanner.Step wait = ScaleDownPlanner.plan("kv-vol", 4, 4, observed(4, halfway));
-        assertThat(wait.action()).as("the node has no way to stop a drain").isEmpty();
+        ScaleDownPlanner.Step wait =
+                ScaleDownPlanner.plan(
+                        "kv-vol", 4, 4, observed(4, halfway).withCanCancelDrains(false));
+        assertThat(wait.action()).as("the cluster refused the cancel call").isEmpty();
+        assertThat(wait.volumeReplicas()).isEqualTo(4);
         assertThat(wait.leaving()).containsExactly("kv-vol-3");
+        assertThat(wait.message()).contains("kv-vol-3 finish draining, then rejoin");
+
+        ClusterReport drained =
+                volumes(serving(0, 256), serving(1, 256), serving(2, 256), draining(3, 0));
+        ScaleDownPlanner.Step remove =
+                ScaleDownPlanner.plan(
+                        "kv-vol", 4, 4, observed(4, drained).withCanCancelDrains(false));
+        assertThat(remove.action()).contains(new Action.RemoveVolumes(List.of("kv-vol-3")));
+    }
+
+    @Test
+    void drainsAreNotCancelledWhileTheCoordinatorsRunDifferentRevisions() {
+        ClusterReport halfway =
+                volumes(serving(0, 256), serving(1, 256), serving(2, 256), draining(3, 40));
+        ObservedCluster midRoll =
+                Fixtures.observed(
+                        Fixtures.outdated(Fixtures.pods(3, 4), "kv-coord-0", "kv-coord-1"),
+                        halfway);
+        ScaleDownPlanner.Step step = ScaleDownPlanner.plan("kv-vol", 4, 4, midRoll);
+        assertThat(step.action())
+                .as("an older coordinator would ignore a cancel its newer leader accepted")
+                .isEmpty();
+        assertThat(step.leaving()).containsExactly("kv-vol-3");
+
+        ObservedCluster volumesMidRoll =
+                Fixtures.observed(
+                        Fixtures.outdated(Fixtures.pods(3, 4), "kv-vol-0", "kv-vol-1"), halfway);
+        assertThat(ScaleDownPlanner.plan("kv-vol", 4, 4, volumesMidRoll).action())
+                .as(
+                        "the coordinators apply the cancel: the volume servers' revisions do not matter")
+                .contains(new Action.CancelDrains(List.of("kv-vol-3")));
     }
 
     @Test

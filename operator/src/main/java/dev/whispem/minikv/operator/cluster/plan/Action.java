@@ -13,6 +13,16 @@ public sealed interface Action {
         }
     }
 
+    /**
+     * Cancels the drains of volume servers the spec keeps again (a scale-down cancelled half-way):
+     * they keep the shard replicas they still hold.
+     */
+    record CancelDrains(List<String> members) implements Action {
+        public String describe() {
+            return "cancelling the drain of volume servers " + String.join(", ", members);
+        }
+    }
+
     record RemoveVolumes(List<String> members) implements Action {
         public String describe() {
             return "removing drained volume servers " + String.join(", ", members);

@@ -7,8 +7,9 @@ import java.util.Optional;
 
 /**
  * Decides one reconciliation pass from the spec's sizes and what was observed. One change at a
- * time, in this order: finish a volume scale-down (drain, shrink, remove), change coordinator
- * membership, scale volumes up, roll outdated pods. Pure: the reconciler carries the decision out.
+ * time, in this order: finish a volume scale-down (drain, shrink, remove) or undo a cancelled one
+ * (cancel the drains of servers kept again), change coordinator membership, scale volumes up, roll
+ * outdated pods. Pure: the reconciler carries the decision out.
  */
 public final class ClusterPlanner {
     private ClusterPlanner() {}

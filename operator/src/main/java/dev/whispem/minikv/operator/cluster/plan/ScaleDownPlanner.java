@@ -2,6 +2,7 @@ package dev.whispem.minikv.operator.cluster.plan;
 
 import dev.whispem.minikv.operator.admin.ClusterReport;
 import dev.whispem.minikv.operator.cluster.ClusterNames;
+import dev.whispem.minikv.operator.cluster.NodeRole;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -18,9 +19,24 @@ import java.util.stream.IntStream;
  *
  * <p>Without the admin API nothing shrinks: data safety over progress.
  *
- * <p>A drain cannot be undone on the node: a server the spec keeps (ordinal below the target) that
- * is draining — a scale-down cancelled half-way — finishes its drain, is removed, and rejoins empty
- * through its next heartbeat.
+ * <p>A scale-down cancelled half-way (the spec grows back) leaves servers the spec keeps (ordinal
+ * below the target) draining. Their drains are cancelled ({@link Action.CancelDrains}, before
+ * anything else: every pass they keep draining moves data that would only have to come back) and
+ * they keep the shard replicas they still hold. A server whose drain has finished (draining, no
+ * shard left) is not un-drained but removed, and rejoins empty through its next heartbeat: it holds
+ * nothing, so cancelling would save no data move, and removal also serves the case where the shrink
+ * already stopped its pod (and, with {@code whenScaled: Delete}, dropped its disk), where the
+ * server has to come back as a new member anyway; one path for every drained kept server, on every
+ * node version.
+ *
+ * <p>Where drains cannot be cancelled, a kept server that is draining finishes its drain, is
+ * removed and rejoins empty (the only way before the node had the call): when the cluster answered
+ * the call with a 404 or 405 ({@link ObservedCluster#canCancelDrains()}), and while a coordinator
+ * pod is not on its StatefulSet's latest revision (an upgrade under way): a coordinator of a
+ * version without the call ignores a cancel that a newer leader accepted until it restarts on the
+ * new version, and, were it to become leader, would go on draining. Once they all run the latest
+ * revision, they either all apply a cancel or the leader refuses it with a 405. (The roll waits for
+ * the scale-down, so such a server drains to the end, as it did before the call existed.)
  */
 public final class ScaleDownPlanner {
     private ScaleDownPlanner() {}
@@ -54,16 +70,64 @@ public final class ScaleDownPlanner {
                         .toList();
         List<ClusterReport.Volume> members =
                 mine.stream().filter(v -> ClusterNames.ordinal(v.member()) >= target).toList();
+        List<ClusterReport.Volume> kept =
+                mine.stream()
+                        .filter(v -> ClusterNames.ordinal(v.member()) < target && v.draining())
+                        .toList();
+        Step step = leave(statefulSet, current, target, observed, members, kept);
+        if (!canCancelDrains(observed)) {
+            return step;
+        }
+        List<String> cancel =
+                kept.stream().filter(v -> !v.drained()).map(ClusterReport.Volume::member).toList();
+        if (cancel.isEmpty()) {
+            return step;
+        }
+        // The size of the StatefulSet follows the servers leaving; only the action waits a pass.
+        Set<String> draining = new LinkedHashSet<>(step.leaving());
+        draining.addAll(cancel);
+        int staying =
+                kept.stream()
+                        .filter(v -> !v.drained())
+                        .mapToInt(ClusterReport.Volume::shards)
+                        .sum();
+        return new Step(
+                step.volumeReplicas(),
+                Optional.of(new Action.CancelDrains(cancel)),
+                sortedByOrdinalDescending(draining),
+                "scale-down cancelled: cancelling the drain of "
+                        + String.join(", ", cancel)
+                        + " ("
+                        + staying
+                        + " shard replicas stay)");
+    }
+
+    /**
+     * Whether the drains of kept servers are to be cancelled: the cluster did not refuse the call,
+     * and every coordinator pod runs the latest revision (see the class comment).
+     */
+    private static boolean canCancelDrains(ObservedCluster observed) {
+        return observed.canCancelDrains()
+                && observed.pods(NodeRole.COORDINATOR).stream().allMatch(PodState::updated);
+    }
+
+    /**
+     * The servers at or above the target leave: drain, shrink, remove. Then, where drains are not
+     * cancelled, the kept servers that were draining: they finish, are removed and rejoin.
+     */
+    private static Step leave(
+            String statefulSet,
+            int current,
+            int target,
+            ObservedCluster observed,
+            List<ClusterReport.Volume> members,
+            List<ClusterReport.Volume> kept) {
         Set<String> leavingSet = new LinkedHashSet<>();
         members.forEach(v -> leavingSet.add(v.member()));
         if (current > target) {
             leavingSet.addAll(ordinals(statefulSet, target, current));
         }
-        List<String> leaving =
-                leavingSet.stream()
-                        .sorted(Comparator.comparingInt(ClusterNames::ordinal).reversed())
-                        .toList();
-
+        List<String> leaving = sortedByOrdinalDescending(leavingSet);
         List<String> toDrain =
                 members.stream()
                         .filter(v -> !v.drained())
@@ -112,10 +176,6 @@ public final class ScaleDownPlanner {
                     leaving,
                     "removing drained " + String.join(", ", stopped));
         }
-        List<ClusterReport.Volume> kept =
-                mine.stream()
-                        .filter(v -> ClusterNames.ordinal(v.member()) < target && v.draining())
-                        .toList();
         if (!kept.isEmpty()) {
             List<String> names = kept.stream().map(ClusterReport.Volume::member).toList();
             List<String> drained =
@@ -143,6 +203,12 @@ public final class ScaleDownPlanner {
         return new Step(target, Optional.empty(), List.of(), "");
     }
 
+    private static List<String> sortedByOrdinalDescending(Set<String> members) {
+        return members.stream()
+                .sorted(Comparator.comparingInt(ClusterNames::ordinal).reversed())
+                .toList();
+    }
+
     private static List<String> ordinals(String statefulSet, int from, int to) {
         return IntStream.range(from, to)
                 .mapToObj(i -> ClusterNames.pod(statefulSet, i))
@@ -158,8 +224,8 @@ public final class ScaleDownPlanner {
     }
 
     /**
-     * Volume StatefulSet size for this pass, an action if any, the servers leaving (or draining
-     * before they rejoin), and why.
+     * Volume StatefulSet size for this pass, an action if any, the servers leaving (or kept servers
+     * still draining: until their drain is cancelled, or until they rejoin), and why.
      */
     public record Step(
             int volumeReplicas, Optional<Action> action, List<String> leaving, String message) {}

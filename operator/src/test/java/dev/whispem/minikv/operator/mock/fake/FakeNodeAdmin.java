@@ -20,9 +20,11 @@ import java.util.Set;
  * exist in the mock API server: coordinator pod 0 bootstraps the metadata group; other coordinator
  * pods register (reported with {@code voting} false) and vote only once added, and only then may
  * become ready ({@link #mayBecomeReady}); a volume pod registers as soon as it exists, again after
- * a removal while it still runs; a drain moves a server's shards away over a few polls; a leader
- * whose pod is gone is replaced by the lowest healthy member. Unsafe calls (adding an unregistered
- * coordinator, removing the leader, removing an undrained server) fail with the node's 409.
+ * a removal while it still runs; a drain moves a server's shards away over a few polls, and a
+ * cancelled drain leaves the server serving (refused with a 405, as by a node version without the
+ * call, after {@link #setCancelDrainSupported}(false)); a leader whose pod is gone is replaced by
+ * the lowest healthy member. Unsafe calls (adding an unregistered coordinator, removing the leader,
+ * removing an undrained server) fail with the node's 409.
  */
 public final class FakeNodeAdmin implements NodeAdminClient {
     public static final int SHARDS = 256;
@@ -40,6 +42,7 @@ public final class FakeNodeAdmin implements NodeAdminClient {
     private String leader;
     private volatile boolean unavailable;
     private volatile int drainSteps = 3;
+    private volatile boolean cancelDrainSupported = true;
 
     FakeNodeAdmin(
             KubernetesClient client, String namespace, String cluster, int replicationFactor) {
@@ -60,6 +63,11 @@ public final class FakeNodeAdmin implements NodeAdminClient {
 
     public void setDrainSteps(int steps) {
         this.drainSteps = steps;
+    }
+
+    /** False: answer the cancel-drain call as a node version without it does, with a 405. */
+    public void setCancelDrainSupported(boolean supported) {
+        this.cancelDrainSupported = supported;
     }
 
     void setReplicationFactor(int replicationFactor) {
@@ -179,6 +187,24 @@ public final class FakeNodeAdmin implements NodeAdminClient {
         }
         int remaining = drainRemaining.get(member);
         return new DrainProgress(member, remaining, remaining == 0);
+    }
+
+    @Override
+    public synchronized DrainCancelled cancelDrain(String member) throws NodeAdminException {
+        check();
+        if (!cancelDrainSupported) {
+            timeline().add("cancelDrain " + member + " refused");
+            throw new NodeAdminException(
+                    "DELETE /v1/admin/volumes/" + member + "/drain: HTTP 405", 405, null);
+        }
+        if (!volumes.contains(member)) {
+            throw conflict("no volume server " + member);
+        }
+        if (drainRemaining.remove(member) != null) {
+            epoch++;
+            timeline().add("cancelDrain " + member);
+        }
+        return new DrainCancelled(member, false, share());
     }
 
     @Override
