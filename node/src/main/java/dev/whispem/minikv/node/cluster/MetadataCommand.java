@@ -108,16 +108,7 @@ public sealed interface MetadataCommand {
     record DrainVolume(String id) implements MetadataCommand {
         @Override
         public ClusterMap applyTo(ClusterMap map) {
-            ClusterMap.Volume old = map.volumes().get(id);
-            if (old == null) {
-                throw new Rejected("no volume server " + id);
-            }
-            if (old.draining()) {
-                return map;
-            }
-            Map<String, ClusterMap.Volume> next = new TreeMap<>(map.volumes());
-            next.put(id, new ClusterMap.Volume(id, old.http(), old.raft(), true));
-            return map.withVolumes(next);
+            return withDraining(map, id, true);
         }
     }
 
@@ -130,17 +121,22 @@ public sealed interface MetadataCommand {
     record CancelDrain(String id) implements MetadataCommand {
         @Override
         public ClusterMap applyTo(ClusterMap map) {
-            ClusterMap.Volume old = map.volumes().get(id);
-            if (old == null) {
-                throw new Rejected("no volume server " + id);
-            }
-            if (!old.draining()) {
-                return map;
-            }
-            Map<String, ClusterMap.Volume> next = new TreeMap<>(map.volumes());
-            next.put(id, new ClusterMap.Volume(id, old.http(), old.raft(), false));
-            return map.withVolumes(next);
+            return withDraining(map, id, false);
         }
+    }
+
+    /** The map with volume server {@code id} (which must exist) draining or not. */
+    private static ClusterMap withDraining(ClusterMap map, String id, boolean draining) {
+        ClusterMap.Volume old = map.volumes().get(id);
+        if (old == null) {
+            throw new Rejected("no volume server " + id);
+        }
+        if (old.draining() == draining) {
+            return map;
+        }
+        Map<String, ClusterMap.Volume> next = new TreeMap<>(map.volumes());
+        next.put(id, new ClusterMap.Volume(id, old.http(), old.raft(), draining));
+        return map.withVolumes(next);
     }
 
     /** Forgets a volume server that holds no replica any more. */
