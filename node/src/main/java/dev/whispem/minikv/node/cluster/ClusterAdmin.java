@@ -104,9 +104,12 @@ public final class ClusterAdmin {
                 null,
                 forwarded,
                 c -> {
+                    // The map as it stands when the cancel has applied: later commands included
+                    // (drained again, or even removed by then).
                     ClusterMap map = c.cancelDrain(member);
+                    ClusterMap.Volume now = map.volumes().get(member);
                     return new DrainCancelled(
-                            member, map.volumes().get(member).draining(), shardsOn(map, member));
+                            member, now != null && now.draining(), shardsOn(map, member));
                 });
     }
 
