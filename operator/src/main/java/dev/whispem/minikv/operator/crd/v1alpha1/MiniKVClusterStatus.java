@@ -38,7 +38,8 @@ public class MiniKVClusterStatus {
     @JsonPropertyDescription("Shard placement as reported by the coordinators.")
     public ShardStatus shards;
 
-    @JsonPropertyDescription("Volume servers being drained before a scale-down removes them.")
+    @JsonPropertyDescription(
+            "Volume servers being drained: leaving in a scale-down, or kept again after one was undone until their drain is cancelled or they rejoin.")
     public List<String> draining;
 
     @JsonPropertyDescription("What the operator is doing now, in words.")
