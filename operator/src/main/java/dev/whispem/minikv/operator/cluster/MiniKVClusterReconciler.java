@@ -99,7 +99,8 @@ public class MiniKVClusterReconciler implements Reconciler<MiniKVCluster> {
      * restart, this delay) is one more refused call, after which the planner falls back again; and
      * asking again now and then picks up a node upgraded since, without tracking versions.
      */
-    static final Duration CANCEL_DRAIN_RECHECK = Duration.ofMinutes(10);
+    @ConfigProperty(name = "minikv.operator.cancel-drain-recheck", defaultValue = "10m")
+    Duration cancelDrainRecheck;
 
     /** Clusters ({@code namespace/name}) that refused the cancel-drain call, and when. */
     private final Map<String, Instant> cancelDrainRefused = new ConcurrentHashMap<>();
@@ -217,7 +218,7 @@ public class MiniKVClusterReconciler implements Reconciler<MiniKVCluster> {
         if (refused == null) {
             return true;
         }
-        if (Instant.now().isAfter(refused.plus(CANCEL_DRAIN_RECHECK))) {
+        if (Instant.now().isAfter(refused.plus(cancelDrainRecheck))) {
             cancelDrainRefused.remove(key, refused);
             return true;
         }
