@@ -448,17 +448,30 @@ public final class RatisReplicator implements Replicator {
         if (isLeader(group)) {
             return send(group, payload, RaftClientRequest.writeRequestType())
                     .thenComposeAsync(
-                            reply ->
-                                    reply.isSuccess()
-                                                    || (reply.getNotLeaderException() == null
-                                                            && reply.getLeaderNotReadyException()
-                                                                    == null)
-                                            ? CompletableFuture.completedFuture(reply)
-                                            : client(group)
-                                                    .async()
-                                                    .send(
-                                                            Message.valueOf(
-                                                                    ByteString.copyFrom(payload))),
+                            reply -> {
+                                if (reply.getLeaderNotReadyException() != null) {
+                                    // Refused before the log took it (a new leader that has not
+                                    // applied its first entry): nothing was proposed, so the
+                                    // retrying client may send it.
+                                    return client(group)
+                                            .async()
+                                            .send(Message.valueOf(ByteString.copyFrom(payload)));
+                                }
+                                if (reply.getNotLeaderException() != null) {
+                                    // Possibly refused after the log took it: the leader stepped
+                                    // down while the entry was pending, and a later leader may
+                                    // still commit it. Sending it again, under the retrying
+                                    // client's id, would apply it twice (ClusterFaultIT saw a put
+                                    // applied a second time 8 s later, over newer writes).
+                                    return CompletableFuture.failedFuture(
+                                            new IllegalStateException(
+                                                    "group "
+                                                            + group
+                                                            + " changed leader while the write was"
+                                                            + " pending; its outcome is unknown"));
+                                }
+                                return CompletableFuture.completedFuture(reply);
+                            },
                             callbacks);
         }
         return client(group).async().send(Message.valueOf(ByteString.copyFrom(payload)));
