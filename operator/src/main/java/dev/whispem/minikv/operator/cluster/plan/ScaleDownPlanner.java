@@ -78,19 +78,15 @@ public final class ScaleDownPlanner {
         if (!canCancelDrains(observed)) {
             return step;
         }
-        List<String> cancel =
-                kept.stream().filter(v -> !v.drained()).map(ClusterReport.Volume::member).toList();
-        if (cancel.isEmpty()) {
+        List<ClusterReport.Volume> stillDraining = kept.stream().filter(v -> !v.drained()).toList();
+        if (stillDraining.isEmpty()) {
             return step;
         }
+        List<String> cancel = stillDraining.stream().map(ClusterReport.Volume::member).toList();
         // The size of the StatefulSet follows the servers leaving; only the action waits a pass.
         Set<String> draining = new LinkedHashSet<>(step.leaving());
         draining.addAll(cancel);
-        int staying =
-                kept.stream()
-                        .filter(v -> !v.drained())
-                        .mapToInt(ClusterReport.Volume::shards)
-                        .sum();
+        int staying = stillDraining.stream().mapToInt(ClusterReport.Volume::shards).sum();
         return new Step(
                 step.volumeReplicas(),
                 Optional.of(new Action.CancelDrains(cancel)),
