@@ -162,7 +162,7 @@ public final class CoordinatorService implements AutoCloseable {
         if (!map.initialised()) {
             map = propose(new MetadataCommand.Initialize(groups, settings.replicationFactor()));
         }
-        for (MetadataCommand c : planner.plan(map, live(), dead(map))) {
+        for (MetadataCommand c : planner.plan(map, live(), dead(map), hosted)) {
             LOG.infof("placement: %s", c);
             try {
                 propose(c);

@@ -1,6 +1,7 @@
 package dev.whispem.minikv.node.cluster;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -16,6 +17,13 @@ import java.util.Set;
  * <p>Moves are limited ({@code maxMoves} in flight at once) because each one makes a new replica
  * replay the group's log; a move replaces one replica, so a group never has fewer than its
  * replication factor of voting members.
+ *
+ * <p>A group never moves to a volume server that still holds an old replica of it (one it was moved
+ * off and has not dropped yet, as its heartbeats tell). That server drops the old replica, deleting
+ * its log and shards, as soon as it sees a map without it; a move started before then would count
+ * the old replica as the new member and lose it half-way through the membership change. It happens
+ * when a drain is cancelled right after a move: the balancer wants the group back on the server it
+ * just left.
  */
 public final class PlacementPlanner {
 
@@ -30,8 +38,13 @@ public final class PlacementPlanner {
      *
      * @param live volume servers heard from recently
      * @param dead volume servers silent for longer than the re-replication grace period
+     * @param hosted the groups each volume server has a replica of, as its last heartbeat said
      */
-    public List<MetadataCommand> plan(ClusterMap map, Set<String> live, Set<String> dead) {
+    public List<MetadataCommand> plan(
+            ClusterMap map,
+            Set<String> live,
+            Set<String> dead,
+            Map<String, ? extends Collection<Integer>> hosted) {
         List<MetadataCommand> out = new ArrayList<>();
         if (!map.initialised()) {
             return out;
@@ -67,7 +80,7 @@ public final class PlacementPlanner {
                 if (!needsReplacing(map, replica, dead)) {
                     continue;
                 }
-                List<String> to = leastLoaded(load, p.replicas(), 1);
+                List<String> to = leastLoaded(load, unfitFor(g, p, hosted), 1);
                 if (!to.isEmpty()) {
                     out.add(
                             new MetadataCommand.StartMove(
@@ -80,7 +93,7 @@ public final class PlacementPlanner {
             }
         }
         while (moves < maxMoves) {
-            MetadataCommand move = balancingMove(map, load, planned);
+            MetadataCommand move = balancingMove(map, load, planned, hosted);
             if (move == null) {
                 break;
             }
@@ -124,7 +137,10 @@ public final class PlacementPlanner {
      * than one; null when balanced. Updates {@code load} for the move it returns.
      */
     private static MetadataCommand balancingMove(
-            ClusterMap map, Map<String, Integer> load, Set<Integer> planned) {
+            ClusterMap map,
+            Map<String, Integer> load,
+            Set<Integer> planned,
+            Map<String, ? extends Collection<Integer>> hosted) {
         if (load.size() < 2) {
             return null;
         }
@@ -145,7 +161,8 @@ public final class PlacementPlanner {
                 if (!p.moving()
                         && !planned.contains(g)
                         && p.replicas().contains(hottest)
-                        && !p.replicas().contains(coldest)) {
+                        && !p.replicas().contains(coldest)
+                        && !holds(hosted, coldest, g)) {
                     planned.add(g);
                     load.merge(hottest, -1, Integer::sum);
                     load.merge(coldest, 1, Integer::sum);
@@ -155,6 +172,25 @@ public final class PlacementPlanner {
             }
         }
         return null;
+    }
+
+    /** The volume servers a new replica of group {@code g} must not go to. */
+    private static List<String> unfitFor(
+            int g, ClusterMap.Placement p, Map<String, ? extends Collection<Integer>> hosted) {
+        List<String> out = new ArrayList<>(p.replicas());
+        hosted.forEach(
+                (v, groups) -> {
+                    if (groups.contains(g) && !out.contains(v)) {
+                        out.add(v);
+                    }
+                });
+        return out;
+    }
+
+    private static boolean holds(
+            Map<String, ? extends Collection<Integer>> hosted, String volume, int g) {
+        Collection<Integer> groups = hosted.get(volume);
+        return groups != null && groups.contains(g);
     }
 
     private static List<String> replace(List<String> replicas, String from, String to) {

@@ -23,7 +23,7 @@ class PlacementPlannerTest {
     /** Applies the plan, then finishes every move, until the planner has nothing more to do. */
     private ClusterMap settle(ClusterMap map, Set<String> live, Set<String> dead) {
         for (int round = 0; round < 100; round++) {
-            List<MetadataCommand> plan = planner.plan(map, live, dead);
+            List<MetadataCommand> plan = planner.plan(map, live, dead, Map.of());
             if (plan.isEmpty() && map.movesInFlight() == 0) {
                 return map;
             }
@@ -49,7 +49,7 @@ class PlacementPlannerTest {
     @Test
     void waitsForEnoughVolumesBeforeAssigning() {
         ClusterMap map = cluster(8, 3, "v1", "v2");
-        assertThat(planner.plan(map, Set.of("v1", "v2"), Set.of())).isEmpty();
+        assertThat(planner.plan(map, Set.of("v1", "v2"), Set.of(), Map.of())).isEmpty();
     }
 
     @Test
@@ -70,7 +70,8 @@ class PlacementPlannerTest {
         Set<String> three = Set.of("v1", "v2", "v3");
         ClusterMap map = settle(cluster(8, 3, "v1", "v2", "v3"), three, Set.of());
         map = new MetadataCommand.RegisterVolume("v4", "v4:8080", "v4:9872").applyTo(map);
-        List<MetadataCommand> first = planner.plan(map, Set.of("v1", "v2", "v3", "v4"), Set.of());
+        List<MetadataCommand> first =
+                planner.plan(map, Set.of("v1", "v2", "v3", "v4"), Set.of(), Map.of());
         assertThat(first).hasSize(1).first().isInstanceOf(MetadataCommand.StartMove.class);
         map = settle(map, Set.of("v1", "v2", "v3", "v4"), Set.of());
         assertThat(counts(map)).containsEntry("v4", 6).containsEntry("v1", 6);
@@ -95,7 +96,7 @@ class PlacementPlannerTest {
         ClusterMap map = settle(cluster(8, 3, "v1", "v2", "v3", "v4"), live, Set.of());
         int before = map.groupsOf("v2").size();
         map = new MetadataCommand.DrainVolume("v2").applyTo(map);
-        for (MetadataCommand c : planner.plan(map, live, Set.of())) {
+        for (MetadataCommand c : planner.plan(map, live, Set.of(), Map.of())) {
             map = c.applyTo(map);
         }
         assertThat(map.movesInFlight()).isEqualTo(1);
@@ -108,11 +109,43 @@ class PlacementPlannerTest {
     }
 
     @Test
+    void aGroupNeverMovesBackToAServerStillHoldingItsOldReplica() {
+        Set<String> live = Set.of("v1", "v2", "v3", "v4");
+        ClusterMap map = settle(cluster(4, 3, "v1", "v2", "v3", "v4"), live, Set.of());
+        Map<String, List<Integer>> hosted = new HashMap<>();
+        live.forEach(v -> hosted.put(v, map.groupsOf(v)));
+        // A drain moves one group off v2 and is cancelled; v2 has not dropped its replica yet.
+        ClusterMap next = new MetadataCommand.DrainVolume("v2").applyTo(map);
+        MetadataCommand.StartMove away =
+                (MetadataCommand.StartMove) planner.plan(next, live, Set.of(), hosted).getFirst();
+        next = away.applyTo(next);
+        next = new MetadataCommand.FinishMove(away.group(), away.target()).applyTo(next);
+        next = new MetadataCommand.CancelDrain("v2").applyTo(next);
+        assertThat(next.groupsOf("v2")).doesNotContain(away.group());
+        assertThat(hosted.get("v2")).contains(away.group());
+
+        List<MetadataCommand> whileHeld = planner.plan(next, live, Set.of(), hosted);
+        assertThat(whileHeld)
+                .noneMatch(
+                        c ->
+                                c instanceof MetadataCommand.StartMove m
+                                        && m.group() == away.group()
+                                        && m.target().contains("v2"));
+
+        // Once v2 reports the replica dropped, the group may go back to it.
+        hosted.put("v2", next.groupsOf("v2"));
+        List<MetadataCommand> afterDrop = planner.plan(next, live, Set.of(), hosted);
+        assertThat(afterDrop)
+                .anyMatch(
+                        c -> c instanceof MetadataCommand.StartMove m && m.target().contains("v2"));
+    }
+
+    @Test
     void drainWithNowhereToGoWaits() {
         Set<String> live = Set.of("v1", "v2", "v3");
         ClusterMap map = settle(cluster(4, 3, "v1", "v2", "v3"), live, Set.of());
         map = new MetadataCommand.DrainVolume("v3").applyTo(map);
-        assertThat(planner.plan(map, live, Set.of())).isEmpty();
+        assertThat(planner.plan(map, live, Set.of(), Map.of())).isEmpty();
     }
 
     @Test
@@ -121,7 +154,7 @@ class PlacementPlannerTest {
         ClusterMap map = settle(cluster(8, 3, "v1", "v2", "v3", "v4"), all, Set.of());
         Set<String> withoutV1 = Set.of("v2", "v3", "v4");
         // Silent but within the grace period: it keeps its replicas and gets no new ones.
-        assertThat(planner.plan(map, withoutV1, Set.of()))
+        assertThat(planner.plan(map, withoutV1, Set.of(), Map.of()))
                 .allMatch(
                         c ->
                                 !(c instanceof MetadataCommand.StartMove m)
@@ -139,11 +172,11 @@ class PlacementPlannerTest {
                 settle(cluster(8, 3, "v1", "v2", "v3"), Set.of("v1", "v2", "v3"), Set.of());
         map = new MetadataCommand.RegisterVolume("v4", "a", "b").applyTo(map);
         map = new MetadataCommand.RegisterVolume("v5", "a", "b").applyTo(map);
-        List<MetadataCommand> plan = two.plan(map, live, Set.of());
+        List<MetadataCommand> plan = two.plan(map, live, Set.of(), Map.of());
         assertThat(plan).hasSize(2);
         for (MetadataCommand c : plan) {
             map = c.applyTo(map);
         }
-        assertThat(two.plan(map, live, Set.of())).isEmpty();
+        assertThat(two.plan(map, live, Set.of(), Map.of())).isEmpty();
     }
 }
