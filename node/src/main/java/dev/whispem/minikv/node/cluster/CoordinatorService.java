@@ -44,6 +44,9 @@ public final class CoordinatorService implements AutoCloseable {
     private final Map<String, List<Integer>> hosted = new ConcurrentHashMap<>();
     private final Set<Integer> reconfiguring = ConcurrentHashMap.newKeySet();
 
+    /** Moves whose new members do not host the group yet, with when the wait was last logged. */
+    private final Map<Integer, Long> waitingSince = new ConcurrentHashMap<>();
+
     /** Membership changes block for as long as a new replica takes to catch up. */
     private final java.util.concurrent.ExecutorService changes =
             Executors.newCachedThreadPool(
@@ -173,11 +176,42 @@ public final class CoordinatorService implements AutoCloseable {
         map = metadata.map();
         for (int g = 0; g < map.groups().size(); g++) {
             ClusterMap.Placement p = map.groups().get(g);
-            if (p.moving() && ready(g, p) && reconfiguring.add(g)) {
+            if (!p.moving() || !ready(g, p)) {
+                reportWaiting(g, p);
+                continue;
+            }
+            waitingSince.remove(g);
+            if (reconfiguring.add(g)) {
                 int group = g;
                 CompletableFuture.runAsync(() -> reconfigure(group, p), changes)
                         .whenComplete((v, e) -> reconfiguring.remove(group));
             }
+        }
+    }
+
+    /**
+     * Logs, once a minute, a move that cannot start because a new member does not host the group:
+     * the other moves wait behind it (the move limit), so it must be visible.
+     */
+    private void reportWaiting(int group, ClusterMap.Placement p) {
+        if (!p.moving()) {
+            waitingSince.remove(group);
+            return;
+        }
+        long now = clock.getAsLong();
+        long since = waitingSince.computeIfAbsent(group, g -> now);
+        if (now - since >= 60_000) {
+            waitingSince.put(group, now);
+            LOG.warnf(
+                    "group %d: the move to %s waits for its new members to host the group; they"
+                            + " report hosting %s",
+                    group,
+                    p.target(),
+                    p.target().stream()
+                            .filter(v -> !p.replicas().contains(v))
+                            .collect(
+                                    java.util.stream.Collectors.toMap(
+                                            v -> v, v -> hosted.getOrDefault(v, List.of()))));
         }
     }
 

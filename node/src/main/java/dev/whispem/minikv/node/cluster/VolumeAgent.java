@@ -26,8 +26,11 @@ public final class VolumeAgent implements AutoCloseable {
     private final ScheduledExecutorService ticker =
             Executors.newSingleThreadScheduledExecutor(
                     Thread.ofPlatform().name("minikv-volume-agent").daemon().factory());
-    private final java.util.Set<Integer> changing =
-            java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Groups whose replica is being started or dropped, with when that began (nanoTime). */
+    private final java.util.Map<Integer, Long> changing =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     private final java.util.concurrent.ExecutorService changes =
             Executors.newSingleThreadExecutor(
                     Thread.ofPlatform().name("minikv-volume-replicas").daemon().factory());
@@ -65,6 +68,7 @@ public final class VolumeAgent implements AutoCloseable {
     }
 
     void tick() {
+        reportSlowChanges();
         try {
             VolumeReport report =
                     new VolumeReport(
@@ -123,7 +127,7 @@ public final class VolumeAgent implements AutoCloseable {
             ClusterMap.Placement p = map.groups().get(g);
             boolean should = p.hostedBy(id());
             boolean does = replicator.hosts(g);
-            if (should != does && changing.add(g)) {
+            if (should != does && changing.putIfAbsent(g, System.nanoTime()) == null) {
                 int group = g;
                 boolean joining = !p.replicas().contains(id());
                 List<org.apache.ratis.protocol.RaftPeer> peers =
@@ -147,6 +151,25 @@ public final class VolumeAgent implements AutoCloseable {
             }
         }
         joined = true;
+    }
+
+    /**
+     * Warns about a replica start or drop that has taken longer than half a minute: they run one at
+     * a time, so a hung one stops this server from taking or giving up any other group, and the
+     * coordinators' moves to it wait.
+     */
+    private void reportSlowChanges() {
+        long now = System.nanoTime();
+        changing.forEach(
+                (group, since) -> {
+                    if (now - since > TimeUnit.SECONDS.toNanos(30)
+                            && changing.replace(group, since, now)) {
+                        LOG.warnf(
+                                "group %d: starting or dropping its replica has not finished for"
+                                        + " over 30 s; other replica changes wait behind it",
+                                group);
+                    }
+                });
     }
 
     /** Why this node cannot host the map's groups, or null when its group count agrees. */

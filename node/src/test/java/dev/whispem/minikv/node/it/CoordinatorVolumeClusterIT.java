@@ -143,10 +143,14 @@ class CoordinatorVolumeClusterIT {
 
             // Scale-down as the operator does it, through a volume server this time: drain until
             // drained, stop the process, then remove the member.
-            await(
-                    "drain v2",
-                    () -> json(call("POST", node("v3"), "/v1/admin/volumes/v2/drain")),
-                    r -> r.path("drained").asBoolean());
+            try {
+                await(
+                        "drain v2",
+                        () -> json(call("POST", node("v3"), "/v1/admin/volumes/v2/drain")),
+                        r -> r.path("drained").asBoolean());
+            } catch (AssertionError stuck) {
+                throw explained(stuck);
+            }
             entry.remove(node("v2"));
             node("v2").close();
             nodes.remove("v2");
@@ -266,6 +270,21 @@ class CoordinatorVolumeClusterIT {
             }
         }
         return JSON.createObjectNode();
+    }
+
+    /**
+     * The failure with the cluster's state and the coordinators' last placement lines added: CI
+     * keeps little more than the failure message.
+     */
+    private AssertionError explained(AssertionError failure) throws Exception {
+        StringBuilder out = new StringBuilder(failure.getMessage());
+        out.append("\ncluster: ").append(call("GET", node("c1"), "/v1/admin/cluster").body());
+        java.util.regex.Pattern worth =
+                java.util.regex.Pattern.compile("placement|membership|now on|waits|leadership");
+        for (String c : List.of("c1", "c2", "c3")) {
+            node(c).logLines(worth, 12).forEach(line -> out.append('\n').append(line));
+        }
+        return new AssertionError(out.toString(), failure);
     }
 
     @FunctionalInterface
