@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.protocol.GroupInfoReply;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
@@ -21,6 +22,7 @@ import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.ProtoUtils;
 import org.apache.ratis.util.TimeDuration;
 import org.jboss.logging.Logger;
 
@@ -32,10 +34,11 @@ import org.jboss.logging.Logger;
  * <p>The steps, each taken only when needed:
  *
  * <ol>
- *   <li>Through the union of old and new members, when Ratis refuses the change in one step (it
- *       adds as many members as it keeps: moves at replication factor 1 or 2). Compare-and-set
- *       against the old members, so a repeat with the group already past this step is refused and a
- *       removed replica is never added back.
+ *   <li>Through the union of the group's current members (as its leader has them) and the new ones,
+ *       when Ratis refuses the change in one step (it adds as many members as it keeps: moves at
+ *       replication factor 1 or 2). Compare-and-set against those current members, so a repeat
+ *       racing another change is refused. Starting from the actual members, not the map's, lets a
+ *       move whose target changed half-way (decision 0114) go on from wherever it was.
  *   <li>Leadership handed to a member that stays, when the leader is being removed. A Ratis leader
  *       that commits a configuration without itself shuts its replica down from its own thread, and
  *       that shutdown can hang (seen under CPU starvation: the replica stays "closing", the volume
@@ -66,9 +69,17 @@ final class GroupMembershipChange {
         RaftGroup raftGroup = RaftGroup.valueOf(RatisReplicator.groupId(group), union);
         try (RaftClient admin = client(raftGroup, 60);
                 RaftClient nudger = client(raftGroup, 5)) {
-            LOG.infof("group %d: membership %s -> %s", group, p.replicas(), p.target());
-            if (oneStepRefused(p.replicas(), p.target())) {
-                throughUnion(admin, nudger, map, group, p, union);
+            List<RaftPeer> current = currentMembers(admin, group);
+            List<String> currentIds = current.stream().map(m -> m.getId().toString()).toList();
+            LOG.infof("group %d: membership %s -> %s", group, currentIds, p.target());
+            if (oneStepRefused(currentIds, p.target())) {
+                List<RaftPeer> through = new ArrayList<>(current);
+                for (RaftPeer t : Routing.peers(map, p.target())) {
+                    if (!currentIds.contains(t.getId().toString())) {
+                        through.add(t);
+                    }
+                }
+                throughUnion(admin, nudger, group, current, through);
             }
             if (!leaderStays(admin, nudger, group, p)) {
                 return false;
@@ -90,12 +101,23 @@ final class GroupMembershipChange {
         }
     }
 
+    /** The group's voting members in its leader's current configuration. */
+    private static List<RaftPeer> currentMembers(RaftClient admin, int group) throws IOException {
+        RaftPeerId leader = admin.io().send(noOp()).getServerId();
+        GroupInfoReply info =
+                admin.getGroupManagementApi(leader).info(RatisReplicator.groupId(group));
+        if (!info.isSuccess() || info.getConf().isEmpty()) {
+            throw new IOException(
+                    "group " + group + ": no configuration from its leader " + leader);
+        }
+        return ProtoUtils.toRaftPeers(info.getConf().get().getPeersList());
+    }
+
     private void throughUnion(
             RaftClient admin,
             RaftClient nudger,
-            ClusterMap map,
             int group,
-            ClusterMap.Placement p,
+            List<RaftPeer> current,
             List<RaftPeer> union) {
         try {
             RaftClientReply first =
@@ -104,7 +126,7 @@ final class GroupMembershipChange {
                             nudger,
                             SetConfigurationRequest.Arguments.newBuilder()
                                     .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET)
-                                    .setServersInCurrentConf(Routing.peers(map, p.replicas()))
+                                    .setServersInCurrentConf(current)
                                     .setServersInNewConf(union)
                                     .build());
             LOG.infof(
