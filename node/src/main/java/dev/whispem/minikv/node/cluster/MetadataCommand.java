@@ -28,6 +28,7 @@ import java.util.TreeMap;
     @JsonSubTypes.Type(value = MetadataCommand.Assign.class, name = "assign"),
     @JsonSubTypes.Type(value = MetadataCommand.StartMove.class, name = "start-move"),
     @JsonSubTypes.Type(value = MetadataCommand.FinishMove.class, name = "finish-move"),
+    @JsonSubTypes.Type(value = MetadataCommand.RetargetMove.class, name = "retarget-move"),
 })
 public sealed interface MetadataCommand {
 
@@ -187,6 +188,32 @@ public sealed interface MetadataCommand {
             if (p.replicas().isEmpty()) {
                 throw new Rejected("group " + group + " is not assigned");
             }
+            requireVolumes(map, target);
+            return map.withPlacement(group, new ClusterMap.Placement(p.replicas(), target));
+        }
+    }
+
+    /**
+     * Gives a move under way another new member: {@code to} instead of {@code from}, a new member
+     * that was lost before the move finished. Without it the move, and every move queued behind it
+     * (the move limit), would wait for a server that never comes back. Safe whatever Raft step the
+     * move had reached: the next membership change goes from the group's actual members to the new
+     * target, and a finish recorded for the old target is refused. A coordinator older than this
+     * command reads it as unreadable and changes nothing (see {@link CancelDrain}).
+     */
+    record RetargetMove(int group, String from, String to) implements MetadataCommand {
+        @Override
+        public ClusterMap applyTo(ClusterMap map) {
+            ClusterMap.Placement p = placement(map, group);
+            if (!p.moving() || !p.target().contains(from) || p.replicas().contains(from)) {
+                throw new Rejected(
+                        "group " + group + " has no move under way with new member " + from);
+            }
+            if (p.target().contains(to) || p.replicas().contains(to)) {
+                throw new Rejected("group " + group + " already has " + to);
+            }
+            List<String> target = new ArrayList<>(p.target());
+            target.set(target.indexOf(from), to);
             requireVolumes(map, target);
             return map.withPlacement(group, new ClusterMap.Placement(p.replicas(), target));
         }

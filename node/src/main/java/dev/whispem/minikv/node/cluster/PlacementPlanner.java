@@ -71,6 +71,15 @@ public final class PlacementPlanner {
         }
         int moves = map.movesInFlight();
         Set<Integer> planned = new java.util.HashSet<>();
+        for (int g = 0; g < map.groups().size(); g++) {
+            ClusterMap.Placement p = map.groups().get(g);
+            if (p.moving()) {
+                MetadataCommand retarget = retarget(g, p, load, dead, hosted);
+                if (retarget != null) {
+                    out.add(retarget);
+                }
+            }
+        }
         for (int g = 0; g < map.groups().size() && moves < maxMoves; g++) {
             ClusterMap.Placement p = map.groups().get(g);
             if (p.moving() || p.replicas().isEmpty()) {
@@ -101,6 +110,32 @@ public final class PlacementPlanner {
             moves++;
         }
         return out;
+    }
+
+    /**
+     * A new target member for a move whose new member is dead, or null. Only new members matter: a
+     * leaving or kept member that dies leaves the group a majority, and the move goes on.
+     */
+    private static MetadataCommand retarget(
+            int g,
+            ClusterMap.Placement p,
+            Map<String, Integer> load,
+            Set<String> dead,
+            Map<String, ? extends Collection<Integer>> hosted) {
+        for (String member : p.target()) {
+            if (p.replicas().contains(member) || !dead.contains(member)) {
+                continue;
+            }
+            List<String> unfit = unfitFor(g, p, hosted);
+            p.target().stream().filter(v -> !unfit.contains(v)).forEach(unfit::add);
+            List<String> to = leastLoaded(load, unfit, 1);
+            if (to.isEmpty()) {
+                return null;
+            }
+            load.merge(to.get(0), 1, Integer::sum);
+            return new MetadataCommand.RetargetMove(g, member, to.get(0));
+        }
+        return null;
     }
 
     private static boolean needsReplacing(ClusterMap map, String replica, Set<String> dead) {

@@ -111,6 +111,45 @@ class MetadataCommandTest {
     }
 
     @Test
+    void aMoveGetsAnotherNewMemberAndOnlyTheNewTargetFinishes() throws Exception {
+        ClusterMap map =
+                new MetadataCommand.RegisterVolume("v5", "v5:8080", "v5:9872")
+                        .applyTo(threeVolumes());
+        List<String> target = List.of("v1", "v2", "v4");
+        ClusterMap moving = new MetadataCommand.StartMove(0, target).applyTo(map);
+        ClusterMap retargeted = new MetadataCommand.RetargetMove(0, "v4", "v5").applyTo(moving);
+        assertThat(retargeted.groups().get(0).target()).containsExactly("v1", "v2", "v5");
+        assertThat(retargeted.groups().get(0).replicas()).containsExactly("v1", "v2", "v3");
+        assertThat(retargeted.groupsOf("v4")).isEmpty();
+        assertThat(retargeted.epoch()).isEqualTo(moving.epoch() + 1);
+        assertThatThrownBy(() -> new MetadataCommand.FinishMove(0, target).applyTo(retargeted))
+                .isInstanceOf(MetadataCommand.Rejected.class);
+        // Only a new member of a move under way can be replaced, and never by a member.
+        assertThatThrownBy(() -> new MetadataCommand.RetargetMove(0, "v4", "v5").applyTo(map))
+                .isInstanceOf(MetadataCommand.Rejected.class)
+                .hasMessageContaining("no move under way");
+        assertThatThrownBy(() -> new MetadataCommand.RetargetMove(0, "v1", "v5").applyTo(moving))
+                .isInstanceOf(MetadataCommand.Rejected.class);
+        assertThatThrownBy(() -> new MetadataCommand.RetargetMove(0, "v4", "v3").applyTo(moving))
+                .isInstanceOf(MetadataCommand.Rejected.class)
+                .hasMessageContaining("already has v3");
+        assertThatThrownBy(() -> new MetadataCommand.RetargetMove(0, "v4", "v9").applyTo(moving))
+                .isInstanceOf(MetadataCommand.Rejected.class)
+                .hasMessageContaining("no volume server v9");
+        assertThat(
+                        new MetadataCommand.FinishMove(0, List.of("v1", "v2", "v5"))
+                                .applyTo(retargeted)
+                                .groups()
+                                .get(0)
+                                .replicas())
+                .containsExactly("v1", "v2", "v5");
+        MetadataCommand c = new MetadataCommand.RetargetMove(0, "v4", "v5");
+        String json = MetadataStateMachine.json(c);
+        assertThat(json).contains("\"type\":\"retarget-move\"");
+        assertThat(MetadataStateMachine.JSON.readValue(json, MetadataCommand.class)).isEqualTo(c);
+    }
+
+    @Test
     void reregisteringAVolumeKeepsItDraining() {
         ClusterMap map = new MetadataCommand.DrainVolume("v2").applyTo(threeVolumes());
         ClusterMap moved =

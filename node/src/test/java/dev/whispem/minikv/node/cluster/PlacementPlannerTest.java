@@ -141,6 +141,30 @@ class PlacementPlannerTest {
     }
 
     @Test
+    void aMoveWhoseNewMemberDiesGetsAnotherOne() {
+        Set<String> three = Set.of("v1", "v2", "v3");
+        ClusterMap map = settle(cluster(4, 3, "v1", "v2", "v3"), three, Set.of());
+        map = new MetadataCommand.RegisterVolume("v4", "v4:8080", "v4:9872").applyTo(map);
+        Set<String> four = Set.of("v1", "v2", "v3", "v4");
+        MetadataCommand.StartMove toV4 =
+                (MetadataCommand.StartMove) planner.plan(map, four, Set.of(), Map.of()).getFirst();
+        assertThat(toV4.target()).contains("v4");
+        ClusterMap moving = toV4.applyTo(map);
+        moving = new MetadataCommand.RegisterVolume("v5", "v5:8080", "v5:9872").applyTo(moving);
+        Set<String> v4Gone = Set.of("v1", "v2", "v3", "v5");
+
+        // Merely silent: the move waits for v4 and nothing else moves (the move limit).
+        assertThat(planner.plan(moving, v4Gone, Set.of(), Map.of())).isEmpty();
+
+        // Dead: the move goes to v5 instead.
+        assertThat(planner.plan(moving, v4Gone, Set.of("v4"), Map.of()))
+                .containsExactly(new MetadataCommand.RetargetMove(toV4.group(), "v4", "v5"));
+        ClusterMap healed = settle(moving, v4Gone, Set.of("v4"));
+        assertThat(healed.groupsOf("v4")).isEmpty();
+        assertThat(healed.groups()).allMatch(p -> p.replicas().size() == 3);
+    }
+
+    @Test
     void drainWithNowhereToGoWaits() {
         Set<String> live = Set.of("v1", "v2", "v3");
         ClusterMap map = settle(cluster(4, 3, "v1", "v2", "v3"), live, Set.of());
