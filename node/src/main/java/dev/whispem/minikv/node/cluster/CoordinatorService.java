@@ -44,6 +44,9 @@ public final class CoordinatorService implements AutoCloseable {
     private final Map<String, List<Integer>> hosted = new ConcurrentHashMap<>();
     private final Set<Integer> reconfiguring = ConcurrentHashMap.newKeySet();
 
+    /** Volume servers refused for their group count, so the refusal is logged once each. */
+    private final Set<String> misconfigured = ConcurrentHashMap.newKeySet();
+
     /** Moves whose new members do not host the group yet, with when the wait was last logged. */
     private final Map<Integer, Long> waitingSince = new ConcurrentHashMap<>();
 
@@ -275,10 +278,23 @@ public final class CoordinatorService implements AutoCloseable {
         return out;
     }
 
-    /** Handles a volume server's heartbeat (leader only); answers the current map. */
+    /**
+     * Handles a volume server's heartbeat (leader only); answers the current map. A server whose
+     * group count differs from the cluster's is neither registered nor counted live: it would host
+     * nothing, and a move to it would wait for good. It reads the reason from the map it gets.
+     */
     public ClusterMap heartbeat(VolumeReport report) throws Exception {
         requireLeader();
         ClusterMap map = metadata.map();
+        if (!admits(map, report)) {
+            if (misconfigured.add(report.id())) {
+                LOG.warnf(
+                        "volume server %s is not admitted: %s",
+                        report.id(), VolumeAgent.groupCountMismatch(map, report.groups()));
+            }
+            return map;
+        }
+        misconfigured.remove(report.id());
         ClusterMap.Volume known = map.volumes().get(report.id());
         if (known == null
                 || !known.http().equals(report.http())
@@ -291,6 +307,13 @@ public final class CoordinatorService implements AutoCloseable {
         lastSeen.put(report.id(), clock.getAsLong());
         hosted.put(report.id(), report.hosted());
         return map;
+    }
+
+    /** Whether a volume server's heartbeat counts: its group count is the cluster's or unknown. */
+    static boolean admits(ClusterMap map, VolumeReport report) {
+        return report.groups() <= 0
+                || !map.initialised()
+                || VolumeAgent.groupCountMismatch(map, report.groups()) == null;
     }
 
     /** A coordinator asks to be known (leader only); it votes once the operator adds it. */

@@ -76,7 +76,8 @@ public final class VolumeAgent implements AutoCloseable {
                             selfHttp,
                             replicator.self().getAddress(),
                             replicator.hostedGroups(),
-                            lastEpoch);
+                            lastEpoch,
+                            replicator.groupCount());
             ClusterHttp.Answer answer =
                     http.sendToAny(
                             coordinators,
@@ -109,9 +110,10 @@ public final class VolumeAgent implements AutoCloseable {
         }
         lastEpoch = map.epoch();
         Routing.apply(replicator, map);
-        if (!map.initialised() || !map.volumes().containsKey(id())) {
+        if (!map.initialised()) {
             return;
         }
+        // Checked before membership: the coordinators do not admit a server whose count differs.
         String mismatch = groupCountMismatch(map, replicator.groupCount());
         if (mismatch != null) {
             // Hosting by group number would put shards in the wrong groups: serve nothing (the
@@ -121,6 +123,9 @@ public final class VolumeAgent implements AutoCloseable {
                 mismatchReported = true;
             }
             joined = false;
+            return;
+        }
+        if (!map.volumes().containsKey(id())) {
             return;
         }
         for (int g = 0; g < map.groups().size(); g++) {

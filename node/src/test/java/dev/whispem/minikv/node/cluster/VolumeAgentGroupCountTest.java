@@ -22,4 +22,15 @@ class VolumeAgentGroupCountTest {
                 .contains("minikv.replication.groups=4")
                 .contains("hosts nothing");
     }
+
+    @Test
+    void coordinatorsAdmitOnlyAMatchingOrUnreportedCount() {
+        VolumeReport four = new VolumeReport("v9", "h:1", "h:2", java.util.List.of(), 0, 4);
+        VolumeReport eight = new VolumeReport("v9", "h:1", "h:2", java.util.List.of(), 0, 8);
+        VolumeReport older = new VolumeReport("v9", "h:1", "h:2", java.util.List.of(), 0, 0);
+        assertThat(CoordinatorService.admits(eightGroups, four)).isFalse();
+        assertThat(CoordinatorService.admits(eightGroups, eight)).isTrue();
+        assertThat(CoordinatorService.admits(eightGroups, older)).isTrue();
+        assertThat(CoordinatorService.admits(ClusterMap.empty(), four)).isTrue();
+    }
 }
