@@ -69,9 +69,16 @@ final class GroupMembershipChange {
         RaftGroup raftGroup = RaftGroup.valueOf(RatisReplicator.groupId(group), union);
         try (RaftClient admin = client(raftGroup, 60);
                 RaftClient nudger = client(raftGroup, 5)) {
-            List<RaftPeer> current = currentMembers(admin, group);
+            LeaderView view = leaderView(admin, group);
+            List<RaftPeer> current = view.members();
             List<String> currentIds = current.stream().map(m -> m.getId().toString()).toList();
             LOG.infof("group %d: membership %s -> %s", group, currentIds, p.target());
+            List<String> unwanted =
+                    view.staging().stream().filter(id -> !p.target().contains(id)).toList();
+            if (!unwanted.isEmpty()) {
+                clearStaging(admin, group, view, unwanted);
+                return false;
+            }
             if (oneStepRefused(currentIds, p.target())) {
                 List<RaftPeer> through = new ArrayList<>(current);
                 for (RaftPeer t : Routing.peers(map, p.target())) {
@@ -101,8 +108,13 @@ final class GroupMembershipChange {
         }
     }
 
-    /** The group's voting members in its leader's current configuration. */
-    private static List<RaftPeer> currentMembers(RaftClient admin, int group) throws IOException {
+    /**
+     * What the group's leader has: its voting members, and the servers it replicates to besides
+     * them (new members of a membership change still catching up).
+     */
+    record LeaderView(RaftPeerId leader, List<RaftPeer> members, List<String> staging) {}
+
+    private static LeaderView leaderView(RaftClient admin, int group) throws IOException {
         RaftPeerId leader = admin.io().send(noOp()).getServerId();
         GroupInfoReply info =
                 admin.getGroupManagementApi(leader).info(RatisReplicator.groupId(group));
@@ -110,7 +122,37 @@ final class GroupMembershipChange {
             throw new IOException(
                     "group " + group + ": no configuration from its leader " + leader);
         }
-        return ProtoUtils.toRaftPeers(info.getConf().get().getPeersList());
+        List<RaftPeer> members = ProtoUtils.toRaftPeers(info.getConf().get().getPeersList());
+        Set<String> known = new LinkedHashSet<>();
+        members.forEach(m -> known.add(m.getId().toString()));
+        info.getConf().get().getOldPeersList().forEach(m -> known.add(m.getId().toStringUtf8()));
+        List<String> staging =
+                info.getCommitInfos().stream()
+                        .map(c -> c.getServer().getId().toStringUtf8())
+                        .filter(id -> !known.contains(id))
+                        .distinct()
+                        .toList();
+        return new LeaderView(leader, members, staging);
+    }
+
+    /**
+     * Ends a membership change the leader is still catching a server up for that the move no longer
+     * wants (its target changed, decision 0114): Ratis refuses every other change until that one
+     * ends, and it does not end while that server is gone. The leader steps down (Ratis refuses to
+     * hand leadership over during a change): whoever leads next, the same server in a new term
+     * included, starts without it.
+     */
+    private static void clearStaging(
+            RaftClient admin, int group, LeaderView view, List<String> unwanted)
+            throws IOException {
+        LOG.infof(
+                "group %d: leader %s is still adding %s, which the move no longer wants; it steps"
+                        + " down",
+                group, view.leader(), unwanted);
+        RaftClientReply reply = admin.admin().transferLeadership(null, 20_000);
+        if (!reply.isSuccess()) {
+            LOG.infof("group %d: the leader did not step down: %s", group, reply.getException());
+        }
     }
 
     private void throughUnion(
