@@ -238,7 +238,8 @@ public final class CoordinatorService implements AutoCloseable {
      */
     private void reconfigure(int group, ClusterMap.Placement p) {
         try {
-            if (!membership.apply(metadata.map(), group, p)) {
+            if (!membership.apply(
+                    metadata.map(), group, p, () -> p.equals(metadata.map().groups().get(group)))) {
                 return;
             }
             propose(new MetadataCommand.FinishMove(group, p.target()));

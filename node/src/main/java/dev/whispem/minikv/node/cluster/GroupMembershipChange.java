@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
@@ -61,8 +62,11 @@ final class GroupMembershipChange {
     /**
      * Takes the steps that are still needed; true when the group's membership is the target (the
      * move can be recorded finished), false when a step did not complete (retried on a later tick).
+     * {@code wanted} tells whether the move is still the one to make; a step stops waiting when it
+     * is not (the move got another target), rather than wait out its timeout.
      */
-    boolean apply(ClusterMap map, int group, ClusterMap.Placement p) throws Exception {
+    boolean apply(ClusterMap map, int group, ClusterMap.Placement p, BooleanSupplier wanted)
+            throws Exception {
         Set<String> all = new LinkedHashSet<>(p.replicas());
         all.addAll(p.target());
         List<RaftPeer> union = Routing.peers(map, new ArrayList<>(all));
@@ -86,7 +90,7 @@ final class GroupMembershipChange {
                         through.add(t);
                     }
                 }
-                throughUnion(admin, nudger, group, current, through);
+                throughUnion(admin, nudger, group, current, through, wanted);
             }
             if (!leaderStays(admin, nudger, group, p)) {
                 return false;
@@ -97,7 +101,8 @@ final class GroupMembershipChange {
                             nudger,
                             SetConfigurationRequest.Arguments.newBuilder()
                                     .setServersInNewConf(Routing.peers(map, p.target()))
-                                    .build());
+                                    .build(),
+                            wanted);
             if (!reply.isSuccess()) {
                 LOG.infof(
                         "group %d: membership change not done yet: %s",
@@ -160,7 +165,8 @@ final class GroupMembershipChange {
             RaftClient nudger,
             int group,
             List<RaftPeer> current,
-            List<RaftPeer> union) {
+            List<RaftPeer> union,
+            BooleanSupplier wanted) {
         try {
             RaftClientReply first =
                     change(
@@ -170,7 +176,8 @@ final class GroupMembershipChange {
                                     .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET)
                                     .setServersInCurrentConf(current)
                                     .setServersInNewConf(union)
-                                    .build());
+                                    .build(),
+                            wanted);
             LOG.infof(
                     "group %d: membership %s: %s",
                     group,
@@ -231,7 +238,10 @@ final class GroupMembershipChange {
      * leader does not know until another entry is sent (heartbeats do not count).
      */
     private RaftClientReply change(
-            RaftClient admin, RaftClient nudger, SetConfigurationRequest.Arguments args)
+            RaftClient admin,
+            RaftClient nudger,
+            SetConfigurationRequest.Arguments args,
+            BooleanSupplier wanted)
             throws Exception {
         CompletableFuture<RaftClientReply> change =
                 CompletableFuture.supplyAsync(
@@ -244,6 +254,9 @@ final class GroupMembershipChange {
                         },
                         executor);
         while (!change.isDone()) {
+            if (!wanted.getAsBoolean()) {
+                throw new IllegalStateException("the move changed while its membership changed");
+            }
             nudger.async().send(noOp());
             Thread.sleep(500);
         }

@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,7 +13,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -40,6 +37,7 @@ class LowReplicationMoveIT {
     @RegisterExtension final NodeLogsOnFailure logsOnFailure = new NodeLogsOnFailure(nodes::values);
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final CoordinatorAdmin admin = new CoordinatorAdmin(http, () -> nodes.get("c1"));
     private String coordinator;
 
     @AfterEach
@@ -75,7 +73,7 @@ class LowReplicationMoveIT {
             n.awaitReady();
         }
         JsonNode report =
-                awaitReport(
+                admin.awaitReport(
                         r ->
                                 r.path("underReplicatedShards").asInt(-1) == 0
                                         && r.path("movesInFlight").asInt(-1) == 0
@@ -90,27 +88,27 @@ class LowReplicationMoveIT {
             CoordinatorVolumeClusterIT.awaitAcks(writers, 100);
             CoordinatorVolumeClusterIT.await(
                     "drain v1",
-                    () -> json(call("POST", "/v1/admin/volumes/v1/drain")),
+                    () -> json(admin.call("POST", "/v1/admin/volumes/v1/drain")),
                     r -> r.path("drained").asBoolean());
             CoordinatorVolumeClusterIT.awaitAcks(writers, writers.acks.get() + 100);
         } finally {
             writers.close();
         }
         report =
-                awaitReport(
+                admin.awaitReport(
                         r ->
                                 volume(r, "v1").path("shards").asInt(-1) == 0
                                         && r.path("movesInFlight").asInt(-1) == 0
                                         && r.path("underReplicatedShards").asInt(-1) == 0);
         nodes.get("v1").close();
-        assertThat(call("DELETE", "/v1/admin/volumes/v1").statusCode()).isEqualTo(200);
+        assertThat(admin.call("DELETE", "/v1/admin/volumes/v1").statusCode()).isEqualTo(200);
 
         List<String> lost = new ArrayList<>();
         for (NodeJvm reader : entry) {
             lost.addAll(CoordinatorVolumeClusterIT.lost(http, reader.uri("/"), writers));
         }
         assertThat(lost).as("acknowledged writes not read back").isEmpty();
-        report = awaitReport(r -> r.path("volumes").size() == volumes - 1);
+        report = admin.awaitReport(r -> r.path("volumes").size() == volumes - 1);
         System.out.printf(
                 "low replication move run (RF %d, %d volumes): v1 drained and removed, %d"
                         + " acknowledged writes on %d keys verified through %s, %d failed or"
@@ -134,19 +132,5 @@ class LowReplicationMoveIT {
         props.put("minikv.cluster.bootstrap-coordinator", "c1");
         props.put("minikv.cluster.replication-factor", Integer.toString(rf));
         nodes.put(name, new NodeJvm(name, tmp.resolve(name), httpPort, props));
-    }
-
-    private HttpResponse<String> call(String method, String path) throws Exception {
-        return http.send(
-                HttpRequest.newBuilder(nodes.get("c1").uri(path))
-                        .timeout(Duration.ofSeconds(30))
-                        .method(method, HttpRequest.BodyPublishers.noBody())
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private JsonNode awaitReport(Predicate<JsonNode> condition) throws Exception {
-        return CoordinatorVolumeClusterIT.await(
-                "cluster report", () -> json(call("GET", "/v1/admin/cluster")), condition);
     }
 }
