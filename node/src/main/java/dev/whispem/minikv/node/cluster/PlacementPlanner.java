@@ -24,6 +24,10 @@ import java.util.Set;
  * the old replica as the new member and lose it half-way through the membership change. It happens
  * when a drain is cancelled right after a move: the balancer wants the group back on the server it
  * just left.
+ *
+ * <p>A move whose new member is dead (silent past the grace period) gets another new member ({@link
+ * MetadataCommand.RetargetMove}, decision 0114); otherwise it, and every move queued behind it,
+ * would wait for good.
  */
 public final class PlacementPlanner {
 
