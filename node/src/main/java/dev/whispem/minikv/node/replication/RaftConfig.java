@@ -75,6 +75,16 @@ public interface RaftConfig {
     @WithDefault("true")
     boolean forwardToLeader();
 
+    /**
+     * Longest wait, in microseconds, of the next log entry for the writers of the entry just
+     * committed, after an entry of at least 8 commands (busy writers): it is proposed as soon as as
+     * many commands are queued again, or when the wait ends. A Raft round costs about the same
+     * whatever it carries, so under load fewer, fuller entries commit more writes per second
+     * (docs/performance.md); light load never waits. 0 proposes at once.
+     */
+    @WithDefault("2000")
+    int batchLingerMicros();
+
     /** Most client commands coalesced into one log entry. */
     @WithDefault("1024")
     int maxCommandsPerEntry();

@@ -109,6 +109,25 @@ public final class RatisReplicator implements Replicator {
             java.util.concurrent.Executors.newFixedThreadPool(
                     2, Thread.ofPlatform().name("minikv-raft-callback-", 0).daemon().factory());
 
+    /** Ends the lingers of {@link GroupProposer}s whose writers did not come back in time. */
+    private final java.util.concurrent.ScheduledExecutorService lingerTimer =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().name("minikv-raft-linger").daemon().factory());
+
+    /**
+     * Smallest entry after which the next one lingers: below it few writers are busy, and waiting
+     * for them would only add latency.
+     */
+    static final int LINGER_AFTER_COMMANDS = 8;
+
+    /**
+     * Whether the next entry waits after one of {@code committed} commands, with {@code queued}
+     * waiting already: only after a large entry, and only until as many are queued again.
+     */
+    static boolean lingers(long lingerMicros, int committed, int queued) {
+        return lingerMicros > 0 && committed >= LINGER_AFTER_COMMANDS && queued < committed;
+    }
+
     /** Bound on one proposal or read barrier; past it the outcome is unknown to the client. */
     private static final long REQUEST_TIMEOUT_SECONDS = 15;
 
@@ -593,6 +612,15 @@ public final class RatisReplicator implements Replicator {
         private int inFlight;
         private boolean pumpScheduled;
 
+        /**
+         * While positive, the next entry waits until this many commands are queued or the linger
+         * ends (see {@link #lingerAfter}).
+         */
+        private int lingerFor;
+
+        /** Counts lingers, so a timer outlived by its linger does not end a later one. */
+        private long lingers;
+
         /** The leader forwarding to last failed, and until when it is not tried again. */
         private RaftPeerId failedLeader;
 
@@ -614,10 +642,24 @@ public final class RatisReplicator implements Replicator {
          * command costs more than the command.
          */
         private void enqueue(List<Pending> pending) {
-            boolean wake;
             synchronized (this) {
                 queue.addAll(pending);
-                wake = !pumpScheduled && inFlight < config.maxInFlightPerGroup();
+                if (lingerFor > 0 && queue.size() >= lingerFor) {
+                    lingerFor = 0;
+                }
+            }
+            wakePump();
+        }
+
+        /** Has the pump run on the submitter when it has work and nothing stops it. */
+        private void wakePump() {
+            boolean wake;
+            synchronized (this) {
+                wake =
+                        !pumpScheduled
+                                && lingerFor == 0
+                                && !queue.isEmpty()
+                                && inFlight < config.maxInFlightPerGroup();
                 pumpScheduled |= wake;
             }
             if (wake) {
@@ -640,7 +682,9 @@ public final class RatisReplicator implements Replicator {
             while (true) {
                 List<Pending> entry;
                 synchronized (this) {
-                    if (queue.isEmpty() || inFlight >= config.maxInFlightPerGroup()) {
+                    if (queue.isEmpty()
+                            || lingerFor > 0
+                            || inFlight >= config.maxInFlightPerGroup()) {
                         return;
                     }
                     int n = Math.min(queue.size(), config.maxCommandsPerEntry());
@@ -685,9 +729,44 @@ public final class RatisReplicator implements Replicator {
                                 inFlight--;
                             }
                             complete(entry, outcomes, error);
-                            pump();
+                            if (error != null || !lingerAfter(entry.size())) {
+                                pump();
+                            }
                         });
             }
+        }
+
+        /**
+         * After an entry of {@code committed} commands, holds the next one back until as many
+         * commands are queued again or {@code minikv.raft.batch-linger-micros} pass. Under load the
+         * writers of the entry just committed come back within a millisecond or two (their answer,
+         * their next request, a follower's forward); proposing at once sends the few already queued
+         * as an entry of their own and leaves the rest to wait behind it, so the writers split into
+         * cohorts and every Raft round, whose cost hardly depends on its size, carries fewer
+         * commands. Light load (small entries) never waits. Returns whether it lingers.
+         */
+        private boolean lingerAfter(int committed) {
+            long micros = config.batchLingerMicros();
+            long linger;
+            synchronized (this) {
+                if (!lingers(micros, committed, queue.size())) {
+                    return false;
+                }
+                lingerFor = committed;
+                linger = ++lingers;
+            }
+            lingerTimer.schedule(
+                    () -> endLinger(linger), micros, java.util.concurrent.TimeUnit.MICROSECONDS);
+            return true;
+        }
+
+        private void endLinger(long linger) {
+            synchronized (this) {
+                if (linger == lingers) {
+                    lingerFor = 0;
+                }
+            }
+            wakePump();
         }
 
         /** Makes {@code payload} a log entry: this node's own, or a client's to the leader. */
@@ -1180,6 +1259,7 @@ public final class RatisReplicator implements Replicator {
         }
         open.forEach(RatisReplicator::closeQuietly);
         callbacks.shutdown();
+        lingerTimer.shutdownNow();
         submitter.shutdown();
         installer.shutdownNow();
         try {

@@ -33,6 +33,9 @@ final class RaftReplicas implements AutoCloseable {
     private final boolean forwardToLeader;
     final List<Node> nodes = new ArrayList<>();
 
+    /** minikv.raft.batch-linger-micros of nodes started after it is set. */
+    volatile int batchLingerMicros = 2000;
+
     /**
      * @param snapshotEvery applied entries between snapshots (0: none)
      * @param maxCommandsPerEntry most commands coalesced into one log entry
@@ -258,6 +261,11 @@ final class RaftReplicas implements AutoCloseable {
 
             public int maxCommandsPerEntry() {
                 return maxCommandsPerEntry;
+            }
+
+            @Override
+            public int batchLingerMicros() {
+                return batchLingerMicros;
             }
 
             @Override
