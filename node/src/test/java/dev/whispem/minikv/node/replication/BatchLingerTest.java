@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,15 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 class BatchLingerTest {
 
     @TempDir Path dir;
-
-    private RaftReplicas replicas;
-
-    @AfterEach
-    void stop() {
-        if (replicas != null) {
-            replicas.close();
-        }
-    }
 
     @Test
     void onlyALargeEntryLingersAndOnlyUntilAsManyCommandsWait() {
@@ -46,9 +36,15 @@ class BatchLingerTest {
      */
     @Test
     void writesCaughtInALingerAreProposedWhenItEnds() throws Exception {
-        replicas = new RaftReplicas(dir, 0, RatisReplicator.LINGER_AFTER_COMMANDS, true);
-        replicas.batchLingerMicros = 300_000;
-        replicas.startAll();
+        try (RaftReplicas replicas =
+                new RaftReplicas(dir, 0, RatisReplicator.LINGER_AFTER_COMMANDS, true)) {
+            replicas.batchLingerMicros = 300_000;
+            replicas.startAll();
+            writeBurstsThenLoneWrites(replicas);
+        }
+    }
+
+    private static void writeBurstsThenLoneWrites(RaftReplicas replicas) throws Exception {
         RaftReplicas.Node leader = replicas.leaderOf(0);
 
         int written = 0;
