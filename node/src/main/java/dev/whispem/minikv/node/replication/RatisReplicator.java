@@ -637,9 +637,10 @@ public final class RatisReplicator implements Replicator {
         }
 
         /**
-         * Queues commands and wakes the pump unless it is already due to run or the in-flight
-         * entries are full (their completion pumps): on this kind of machine a thread wake-up per
-         * command costs more than the command.
+         * Queues commands and wakes the pump unless it is already due to run, the in-flight entries
+         * are full (their completion pumps) or a linger holds the next entry (it ends once enough
+         * are queued, or by its timer): on this kind of machine a thread wake-up per command costs
+         * more than the command.
          */
         private void enqueue(List<Pending> pending) {
             synchronized (this) {
@@ -755,8 +756,17 @@ public final class RatisReplicator implements Replicator {
                 lingerFor = committed;
                 linger = ++lingers;
             }
-            lingerTimer.schedule(
-                    () -> endLinger(linger), micros, java.util.concurrent.TimeUnit.MICROSECONDS);
+            try {
+                lingerTimer.schedule(
+                        () -> endLinger(linger),
+                        micros,
+                        java.util.concurrent.TimeUnit.MICROSECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                synchronized (this) {
+                    lingerFor = 0;
+                }
+                return false;
+            }
             return true;
         }
 
