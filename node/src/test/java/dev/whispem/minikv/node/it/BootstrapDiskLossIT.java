@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -123,14 +122,8 @@ class BootstrapDiskLossIT {
     }
 
     private void add(String name, String role, int httpPort, String coordinators) throws Exception {
-        Map<String, String> props = new HashMap<>();
-        props.put("minikv.role", role);
-        props.put("minikv.replication.groups", "2");
-        props.put("minikv.raft.node-id", name);
-        props.put("minikv.raft.port", Integer.toString(NodeJvm.freePort()));
-        props.put("minikv.cluster.coordinators", coordinators);
-        props.put("minikv.cluster.bootstrap-coordinator", "c1");
-        props.put("minikv.cluster.replication-factor", "1");
+        Map<String, String> props =
+                NodeJvm.clusterMember(name, role, 2, NodeJvm.freePort(), coordinators, 1);
         nodes.put(name, new NodeJvm(name, tmp.resolve(name), httpPort, props));
     }
 

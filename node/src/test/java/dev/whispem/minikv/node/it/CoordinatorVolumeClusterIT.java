@@ -201,14 +201,8 @@ class CoordinatorVolumeClusterIT {
     private void add(String name, String role, int httpPort) throws Exception {
         int raft = NodeJvm.freePort();
         raftPorts.put(name, raft);
-        Map<String, String> props = new HashMap<>();
-        props.put("minikv.role", role);
-        props.put("minikv.replication.groups", Integer.toString(GROUPS));
-        props.put("minikv.raft.node-id", name);
-        props.put("minikv.raft.port", Integer.toString(raft));
-        props.put("minikv.cluster.coordinators", coordinatorList);
-        props.put("minikv.cluster.bootstrap-coordinator", "c1");
-        props.put("minikv.cluster.replication-factor", "3");
+        Map<String, String> props =
+                NodeJvm.clusterMember(name, role, GROUPS, raft, coordinatorList, 3);
         props.put("minikv.cluster.dead-volume-grace", "20s");
         props.put("minikv.cluster.liveness-timeout", "6s");
         nodes.put(name, new NodeJvm(name, tmp.resolve(name), httpPort, props));

@@ -7,7 +7,6 @@ import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -118,14 +117,9 @@ class LostJoinerIT {
 
     private void add(String name, String role, int httpPort, Map<String, String> extra)
             throws Exception {
-        Map<String, String> props = new HashMap<>(extra);
-        props.put("minikv.role", role);
-        props.put("minikv.replication.groups", Integer.toString(GROUPS));
-        props.put("minikv.raft.node-id", name);
-        props.put("minikv.raft.port", Integer.toString(NodeJvm.freePort()));
-        props.put("minikv.cluster.coordinators", coordinator);
-        props.put("minikv.cluster.bootstrap-coordinator", "c1");
-        props.put("minikv.cluster.replication-factor", "3");
+        Map<String, String> props =
+                NodeJvm.clusterMember(name, role, GROUPS, NodeJvm.freePort(), coordinator, 3);
+        props.putAll(extra);
         props.put("minikv.cluster.dead-volume-grace", "10s");
         props.put("minikv.cluster.liveness-timeout", "4s");
         nodes.put(name, new NodeJvm(name, tmp.resolve(name), httpPort, props));

@@ -9,7 +9,6 @@ import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -123,14 +122,8 @@ class LowReplicationMoveIT {
     }
 
     private void add(String name, String role, int httpPort, int rf) throws Exception {
-        Map<String, String> props = new HashMap<>();
-        props.put("minikv.role", role);
-        props.put("minikv.replication.groups", Integer.toString(GROUPS));
-        props.put("minikv.raft.node-id", name);
-        props.put("minikv.raft.port", Integer.toString(NodeJvm.freePort()));
-        props.put("minikv.cluster.coordinators", coordinator);
-        props.put("minikv.cluster.bootstrap-coordinator", "c1");
-        props.put("minikv.cluster.replication-factor", Integer.toString(rf));
+        Map<String, String> props =
+                NodeJvm.clusterMember(name, role, GROUPS, NodeJvm.freePort(), coordinator, rf);
         nodes.put(name, new NodeJvm(name, tmp.resolve(name), httpPort, props));
     }
 }

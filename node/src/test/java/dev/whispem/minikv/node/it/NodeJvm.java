@@ -36,6 +36,28 @@ final class NodeJvm implements AutoCloseable {
         this.properties = properties;
     }
 
+    /**
+     * The properties of a member of a coordinator/volume cluster whose bootstrap coordinator is c1;
+     * callers add their own. Mutable.
+     */
+    static java.util.Map<String, String> clusterMember(
+            String name,
+            String role,
+            int groups,
+            int raftPort,
+            String coordinators,
+            int replicationFactor) {
+        java.util.Map<String, String> props = new java.util.HashMap<>();
+        props.put("minikv.role", role);
+        props.put("minikv.replication.groups", Integer.toString(groups));
+        props.put("minikv.raft.node-id", name);
+        props.put("minikv.raft.port", Integer.toString(raftPort));
+        props.put("minikv.cluster.coordinators", coordinators);
+        props.put("minikv.cluster.bootstrap-coordinator", "c1");
+        props.put("minikv.cluster.replication-factor", Integer.toString(replicationFactor));
+        return props;
+    }
+
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();

@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -127,16 +126,10 @@ class SnapshotInstallIT {
     }
 
     private void add(String name, String role, int httpPort) throws Exception {
-        Map<String, String> props = new HashMap<>();
-        props.put("minikv.role", role);
-        props.put("minikv.replication.groups", Integer.toString(GROUPS));
-        props.put("minikv.raft.node-id", name);
-        props.put("minikv.raft.port", Integer.toString(NodeJvm.freePort()));
+        Map<String, String> props =
+                NodeJvm.clusterMember(name, role, GROUPS, NodeJvm.freePort(), coordinator, 3);
         props.put("minikv.raft.snapshot-every-entries", "20");
         props.put("minikv.raft.log-segment-size-kib", "16");
-        props.put("minikv.cluster.coordinators", coordinator);
-        props.put("minikv.cluster.bootstrap-coordinator", "c1");
-        props.put("minikv.cluster.replication-factor", "3");
         nodes.put(name, new NodeJvm(name, tmp.resolve(name), httpPort, props));
     }
 
