@@ -320,8 +320,23 @@ final class NodeCluster implements AutoCloseable {
         refreshPort(index);
     }
 
-    void pause(int index) {
-        docker.pauseContainerCmd(id(index)).exec();
+    /**
+     * Freezes a container. The kernel's cgroup freezer gives up when a task does not freeze in time
+     * (one stuck in an fsync, say) and runc then reports "unable to freeze" and leaves the
+     * container running (seen once in CI); a few more tries freeze it.
+     */
+    void pause(int index) throws InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                docker.pauseContainerCmd(id(index)).exec();
+                return;
+            } catch (com.github.dockerjava.api.exception.InternalServerErrorException e) {
+                if (attempt == 5 || !String.valueOf(e.getMessage()).contains("unable to freeze")) {
+                    throw e;
+                }
+                Thread.sleep(200);
+            }
+        }
     }
 
     void unpause(int index) {
