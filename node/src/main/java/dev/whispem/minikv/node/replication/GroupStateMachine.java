@@ -20,14 +20,18 @@ public final class GroupStateMachine {
 
     private final int group;
     private final KvStore store;
+    private final String revisionName;
+    private final String appliedName;
     private long revision;
     private long appliedIndex;
 
     public GroupStateMachine(int group, KvStore store) {
         this.group = group;
         this.store = store;
-        this.revision = store.counter(revisionCounter(group));
-        this.appliedIndex = store.counter(appliedCounter(group));
+        this.revisionName = revisionCounter(group);
+        this.appliedName = appliedCounter(group);
+        this.revision = store.counter(revisionName);
+        this.appliedIndex = store.counter(appliedName);
     }
 
     public static String revisionCounter(int group) {
@@ -40,8 +44,8 @@ public final class GroupStateMachine {
 
     /** Re-reads the revision and applied index from the store (after a snapshot install). */
     public synchronized void reload() {
-        this.revision = store.counter(revisionCounter(group));
-        this.appliedIndex = store.counter(appliedCounter(group));
+        this.revision = store.counter(revisionName);
+        this.appliedIndex = store.counter(appliedName);
     }
 
     public int group() {
@@ -69,23 +73,28 @@ public final class GroupStateMachine {
                     case Command.Batch b -> applyBatch(batch, b, proposal.nowMillis());
                     default -> applySingle(batch, proposal.command(), proposal.nowMillis(), true);
                 };
-        batch.counter(revisionCounter(group), revision);
+        batch.counter(revisionName, revision);
         return outcome;
     }
 
     /** Records that log entries up to {@code index} are applied, in the same storage batch. */
     public synchronized void markApplied(ApplyBatch batch, long index) {
         appliedIndex = index;
-        batch.counter(appliedCounter(group), index);
+        batch.counter(appliedName, index);
     }
 
     private Outcome applySingle(ApplyBatch batch, Command c, long now, boolean ownRevision) {
         long next = ownRevision ? revision + 1 : revision;
         switch (c) {
             case Command.Put put -> {
-                long current = currentVersion(batch, put.key(), now);
-                if (!put.precondition().holdsFor(current)) {
-                    return new Outcome.PreconditionFailed(current, revision);
+                // An unconditional put does not need the key's current version: skipping the read
+                // saves a storage lookup on the serial apply path (a quarter of the standalone
+                // group-commit thread's time went to it).
+                if (!put.precondition().isUnconditional()) {
+                    long current = currentVersion(batch, put.key(), now);
+                    if (!put.precondition().holdsFor(current)) {
+                        return new Outcome.PreconditionFailed(current, revision);
+                    }
                 }
                 revision = next;
                 batch.put(put.key(), new StoredValue(revision, put.expiresAtMillis(), put.value()));
@@ -115,11 +124,13 @@ public final class GroupStateMachine {
             java.util.Map<DataKey, Long> simulated = new java.util.HashMap<>();
             for (Command op : b.ops()) {
                 DataKey key = keyOf(op);
+                Precondition p = preconditionOf(op);
                 long current =
                         simulated.containsKey(key)
                                 ? simulated.get(key)
-                                : currentVersion(batch, key, now);
-                Precondition p = preconditionOf(op);
+                                : p.isUnconditional() && op instanceof Command.Put
+                                        ? 0
+                                        : currentVersion(batch, key, now);
                 if (!p.holdsFor(current)) {
                     ok = false;
                     failures.add(new Outcome.PreconditionFailed(current, revision));

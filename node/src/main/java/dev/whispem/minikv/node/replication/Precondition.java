@@ -22,6 +22,11 @@ public record Precondition(Kind kind, long version) {
         return new Precondition(Kind.VERSION_EQUALS, version);
     }
 
+    /** Whether this holds whatever the key's state, so nobody needs to read it. */
+    public boolean isUnconditional() {
+        return kind == Kind.NONE;
+    }
+
     /** Whether a key whose current version is {@code current} (0 = absent) satisfies this. */
     public boolean holdsFor(long current) {
         return switch (kind) {

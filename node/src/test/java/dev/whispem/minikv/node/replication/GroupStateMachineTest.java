@@ -90,6 +90,97 @@ class GroupStateMachineTest {
     }
 
     @Test
+    void onlyConditionalWritesAndDeletesReadTheStore() {
+        ReadCountingStore counting = new ReadCountingStore(store);
+        GroupStateMachine machine = new GroupStateMachine(0, counting);
+        ApplyBatch b = new ApplyBatch(counting);
+        machine.apply(b, new Command.Proposal(0, put("u", "1", Precondition.NONE)));
+        machine.apply(
+                b,
+                new Command.Proposal(
+                        0,
+                        new Command.Batch(
+                                List.of(
+                                        put("v", "1", Precondition.NONE),
+                                        put("w", "1", Precondition.NONE)),
+                                true)));
+        b.commit(false);
+        assertThat(counting.reads).isZero();
+
+        ApplyBatch c = new ApplyBatch(counting);
+        assertThat(machine.apply(c, new Command.Proposal(0, put("u", "2", Precondition.ABSENT))))
+                .isEqualTo(new Outcome.PreconditionFailed(1, 2));
+        assertThat(
+                        machine.apply(
+                                c,
+                                new Command.Proposal(
+                                        0, new Command.Delete(key("v"), Precondition.NONE))))
+                .isEqualTo(new Outcome.Deleted(true, 3));
+        c.commit(false);
+        assertThat(counting.reads).isEqualTo(2);
+    }
+
+    /** Counts point reads, to show which commands need the current state. */
+    private static final class ReadCountingStore
+            implements dev.whispem.minikv.node.storage.KvStore {
+        private final dev.whispem.minikv.node.storage.KvStore inner;
+        int reads;
+
+        ReadCountingStore(dev.whispem.minikv.node.storage.KvStore inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public java.util.Optional<dev.whispem.minikv.node.storage.StoredValue> get(DataKey key) {
+            reads++;
+            return inner.get(key);
+        }
+
+        @Override
+        public void write(dev.whispem.minikv.node.storage.WriteSet writes, boolean sync) {
+            inner.write(writes, sync);
+        }
+
+        @Override
+        public long counter(String name) {
+            return inner.counter(name);
+        }
+
+        @Override
+        public Scan scan(int shard, String tenant, byte[] fromInclusive, byte[] toExclusive) {
+            return inner.scan(shard, tenant, fromInclusive, toExclusive);
+        }
+
+        @Override
+        public void deleteShards(int[] shards, List<String> counters) {
+            inner.deleteShards(shards, counters);
+        }
+
+        @Override
+        public void replaceShards(
+                int[] shards,
+                java.util.Iterator<RawEntry> entries,
+                java.util.Map<String, Long> counters) {
+            inner.replaceShards(shards, entries, counters);
+        }
+
+        @Override
+        public void flush() {
+            inner.flush();
+        }
+
+        @Override
+        public View view() {
+            return inner.view();
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
+    }
+
+    @Test
     void expiryIsJudgedByTheProposalClock() {
         apply(1_000, new Command.Put(key("t"), new byte[] {1}, 2_000, Precondition.NONE));
         assertThat(apply(1_500, put("t", "x", Precondition.ABSENT)))
