@@ -150,6 +150,7 @@ public class NodeWiring {
                         bootstrap = false;
                     }
                 }
+                metadata.fetchSnapshotsFrom(coordinators, http);
                 metadata.attach(ratis.server(), ratis.self(), bootstrap);
             } catch (IOException e) {
                 throw new IllegalStateException("cannot start the metadata group", e);

@@ -22,8 +22,9 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
- * Node-to-node calls: volume heartbeats and coordinator registration, answered by the leader; and a
- * shard group's snapshot, answered by any replica of the group.
+ * Node-to-node calls: volume heartbeats and coordinator registration, answered by the leader; a
+ * shard group's snapshot, answered by any replica of the group; and the metadata map's snapshot,
+ * answered by any coordinator.
  */
 @Path("/v1/internal")
 @Tag(name = "internal")
@@ -70,6 +71,20 @@ public class InternalResource {
                     }
                 };
         return Response.ok(body, MediaType.APPLICATION_OCTET_STREAM).build();
+    }
+
+    @GET
+    @Path("metadata/snapshot")
+    @Operation(
+            summary =
+                    "This coordinator's metadata map and the log position it reflects, for a"
+                            + " coordinator behind the purged metadata log (node to node)")
+    public Response metadataSnapshot() {
+        byte[] snapshot = admin.metadataSnapshot();
+        if (snapshot == null) {
+            return ApiError.response(404, "NOT_FOUND", "this node is not a coordinator");
+        }
+        return Response.ok(snapshot, MediaType.APPLICATION_JSON).build();
     }
 
     @POST

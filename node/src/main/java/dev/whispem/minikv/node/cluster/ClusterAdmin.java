@@ -72,6 +72,14 @@ public final class ClusterAdmin {
     // on the metadata leader; elsewhere it is forwarded there as the JSON request it names, so
     // {@code forwarded} says the request already made its one hop.
 
+    /**
+     * This coordinator's metadata map with the log position it reflects, for a coordinator behind
+     * the purged metadata log; null on other roles.
+     */
+    public byte[] metadataSnapshot() {
+        return coordinator == null ? null : coordinator.metadata().snapshot();
+    }
+
     /** The cluster report; a standalone node reports itself as a one-node cluster. */
     public Result cluster(boolean forwarded) {
         if (standalone()) {

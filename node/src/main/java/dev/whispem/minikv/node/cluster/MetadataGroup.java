@@ -1,13 +1,17 @@
 package dev.whispem.minikv.node.cluster;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.whispem.minikv.node.replication.NotLeaderException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
@@ -36,6 +40,7 @@ import org.jboss.logging.Logger;
 public final class MetadataGroup {
 
     private static final Logger LOG = Logger.getLogger(MetadataGroup.class);
+    private static final java.time.Duration FETCH_TIMEOUT = java.time.Duration.ofSeconds(10);
 
     public static final RaftGroupId ID =
             RaftGroupId.valueOf(
@@ -86,6 +91,59 @@ public final class MetadataGroup {
 
     public ClusterMap map() {
         return stateMachine.map();
+    }
+
+    /** Where {@link #snapshot()} is served (node to node, admin token). */
+    public static final String SNAPSHOT_PATH = "/v1/internal/metadata/snapshot";
+
+    /**
+     * Lets this coordinator, when it is behind the leader's purged log, fetch a snapshot from the
+     * coordinators it knows of: those in its map and the {@code configured} addresses.
+     */
+    public void fetchSnapshotsFrom(List<String> configured, ClusterHttp http) {
+        stateMachine.snapshotSource(atLeast -> fetchSnapshot(atLeast, configured, http));
+    }
+
+    /** This coordinator's map with the log position it reflects, as a snapshot document. */
+    public byte[] snapshot() {
+        return stateMachine.current().encode();
+    }
+
+    private MetadataSnapshot fetchSnapshot(long atLeast, List<String> configured, ClusterHttp http)
+            throws IOException {
+        Set<String> hosts = new LinkedHashSet<>();
+        String self = server.getId().toString();
+        for (ClusterMap.Coordinator c : map().coordinators().values()) {
+            if (!c.id().equals(self)) {
+                hosts.add(c.http());
+            }
+        }
+        hosts.addAll(configured);
+        List<String> outcomes = new ArrayList<>();
+        for (String host : hosts) {
+            ClusterHttp.Answer a = http.send(host, "GET", SNAPSHOT_PATH, null, FETCH_TIMEOUT);
+            if (!a.ok()) {
+                outcomes.add(host + " answered " + a.status());
+                continue;
+            }
+            try {
+                MetadataSnapshot s = MetadataSnapshot.decode(a.body().getBytes(UTF_8));
+                if (s.index() >= atLeast) {
+                    LOG.infof("metadata snapshot at index %d fetched from %s", s.index(), host);
+                    return s;
+                }
+                outcomes.add(host + " is at index " + s.index());
+            } catch (IOException e) {
+                outcomes.add(host + ": " + e.getMessage());
+            }
+        }
+        throw new IOException(
+                "no coordinator has a metadata snapshot at index "
+                        + atLeast
+                        + " or later"
+                        + (outcomes.isEmpty()
+                                ? " (none known)"
+                                : ": " + String.join("; ", outcomes)));
     }
 
     private RaftServer.Division division() throws IOException {

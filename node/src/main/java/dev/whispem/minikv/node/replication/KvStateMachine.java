@@ -9,12 +9,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -30,7 +28,6 @@ import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.raftlog.RaftLog;
-import org.apache.ratis.server.storage.FileInfo;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.SnapshotInfo;
 import org.apache.ratis.statemachine.StateMachineStorage;
@@ -69,15 +66,6 @@ final class KvStateMachine extends BaseStateMachine {
     static final String INSTALL_FILE = "install.snapshot";
 
     private static final String MARKER_HEADER = "minikv snapshot marker v1";
-
-    /** Snapshot markers kept: the latest and the one before. */
-    static final org.apache.ratis.statemachine.SnapshotRetentionPolicy RETAIN_TWO =
-            new org.apache.ratis.statemachine.SnapshotRetentionPolicy() {
-                @Override
-                public int getNumSnapshotsRetained() {
-                    return 2;
-                }
-            };
 
     private final GroupStateMachine core;
     private final int groups;
@@ -205,8 +193,6 @@ final class KvStateMachine extends BaseStateMachine {
     }
 
     private void writeMarker(TermIndex at, long applied) throws IOException {
-        Path marker = storage.getSnapshotFile(at.getTerm(), at.getIndex()).toPath();
-        Path tmp = marker.resolveSibling(marker.getFileName() + ".tmp");
         String text =
                 MARKER_HEADER
                         + "\nterm="
@@ -216,23 +202,7 @@ final class KvStateMachine extends BaseStateMachine {
                         + "\napplied="
                         + applied
                         + "\n";
-        try (FileChannel ch =
-                FileChannel.open(
-                        tmp,
-                        StandardOpenOption.CREATE,
-                        StandardOpenOption.TRUNCATE_EXISTING,
-                        StandardOpenOption.WRITE)) {
-            ch.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
-            ch.force(true);
-        }
-        Files.move(
-                tmp, marker, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        // Ratis only cleans up snapshots that have a digest file.
-        org.apache.ratis.io.MD5Hash md5 =
-                org.apache.ratis.util.MD5FileUtil.computeAndSaveMd5ForFile(marker.toFile());
-        syncDirectory(marker.getParent());
-        storage.updateLatestSnapshot(
-                new SingleFileSnapshotInfo(new FileInfo(marker, md5), at.getTerm(), at.getIndex()));
+        SnapshotFiles.write(storage, at, text.getBytes(StandardCharsets.UTF_8));
     }
 
     /** The applied index the store had reached when the marker was written. */
@@ -247,14 +217,6 @@ final class KvStateMachine extends BaseStateMachine {
             }
         }
         throw new IOException("snapshot marker without applied index: " + marker);
-    }
-
-    private static void syncDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException ignored) {
-            // not every platform can open a directory; the rename is still atomic
-        }
     }
 
     // ---------------------------------------------------------------- applying entries
@@ -409,7 +371,7 @@ final class KvStateMachine extends BaseStateMachine {
                 install,
                 StandardCopyOption.REPLACE_EXISTING,
                 StandardCopyOption.ATOMIC_MOVE);
-        syncDirectory(smDir);
+        SnapshotFiles.syncDirectory(smDir);
         TermIndex installed = install(install);
         LOG.infof(
                 "group %d: installed snapshot %s from %s (%d bytes) in %d ms",
@@ -465,7 +427,7 @@ final class KvStateMachine extends BaseStateMachine {
                                 .counter(installingCounter(group), 0),
                         true);
         Files.deleteIfExists(file);
-        storage.cleanupOldSnapshots(RETAIN_TWO);
+        storage.cleanupOldSnapshots(SnapshotFiles.RETAIN_TWO);
         core.reload();
         setLastAppliedTermIndex(installed);
         return installed;

@@ -22,8 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The bootstrap coordinator loses its disk while the other two run the cluster. Started again with
- * an empty data directory and the same settings, it must join the running metadata group (which
- * replays the map to it) instead of creating a second, empty cluster beside it.
+ * an empty data directory and the same settings, it must join the running metadata group instead of
+ * creating a second, empty cluster beside it. The coordinators snapshot their metadata every 10
+ * entries in 4 KiB log segments, and the test makes enough map changes that the leader has purged
+ * the start of its log: the returning coordinator must take a snapshot from another coordinator,
+ * and a coordinator restarted afterwards must start from its own snapshot.
  */
 class BootstrapDiskLossIT {
 
@@ -75,7 +78,13 @@ class BootstrapDiskLossIT {
         for (int k = 0; k < 20; k++) {
             assertThat(put("v1", "k" + k, "v" + k)).isEqualTo(200);
         }
+        // Map changes that grow the metadata log past a few snapshots and closed segments.
+        for (int round = 0; round < 40; round++) {
+            assertThat(call("POST", "c2", "/v1/admin/volumes/v1/drain")).isEqualTo(200);
+            assertThat(call("DELETE", "c2", "/v1/admin/volumes/v1/drain")).isEqualTo(200);
+        }
         long epochBefore = report("c2").path("epoch").asLong();
+        assertThat(epochBefore).isGreaterThan(80);
 
         nodes.get("c1").kill();
         try (Stream<Path> files = Files.walk(tmp.resolve("c1"))) {
@@ -104,7 +113,8 @@ class BootstrapDiskLossIT {
                         r -> r.path("epoch").asLong() >= epochBefore);
         assertThat(viaC1.path("volumes").get(0).path("shards").asInt()).isEqualTo(256);
         assertThat(Files.readString(tmp.resolve("c1.log")))
-                .contains("instead of bootstrapping a second one");
+                .contains("instead of bootstrapping a second one")
+                .contains("metadata group: installed snapshot");
         // c1 forwards reads to the groups' leaders once its routing has caught up with the map.
         for (int k = 0; k < 20; k++) {
             String path = "/v1/kv/k" + k;
@@ -113,6 +123,20 @@ class BootstrapDiskLossIT {
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.body()).isEqualTo("v" + k);
         }
+        // A coordinator restarted now loads its latest snapshot and replays only the log after it.
+        nodes.get("c3").kill();
+        nodes.get("c3").start();
+        nodes.get("c3").awaitReady();
+        JsonNode afterRestart =
+                await(
+                        "c3 caught up after its restart",
+                        () -> report("c2"),
+                        r ->
+                                coordinator(r, "c3").path("caughtUp").asBoolean()
+                                        && coordinator(r, "c3").path("healthy").asBoolean());
+        assertThat(afterRestart.path("epoch").asLong()).isGreaterThanOrEqualTo(epochBefore);
+        assertThat(Files.readString(tmp.resolve("c3.log")))
+                .contains("metadata map loaded from snapshot");
         System.out.printf(
                 "bootstrap disk loss run: c1 restarted empty, joined the running group (epoch %d"
                         + " before, %d after), 20 keys read back through c1; %d s%n",
@@ -124,6 +148,10 @@ class BootstrapDiskLossIT {
     private void add(String name, String role, int httpPort, String coordinators) throws Exception {
         Map<String, String> props =
                 NodeJvm.clusterMember(name, role, 2, NodeJvm.freePort(), coordinators, 1);
+        if (role.equals("coordinator")) {
+            props.put("minikv.raft.snapshot-every-entries", "10");
+            props.put("minikv.raft.log-segment-size-kib", "4");
+        }
         nodes.put(name, new NodeJvm(name, tmp.resolve(name), httpPort, props));
     }
 
