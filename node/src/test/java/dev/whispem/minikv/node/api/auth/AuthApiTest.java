@@ -85,6 +85,7 @@ class AuthApiTest {
                 .post("/v1/internal/heartbeat")
                 .then()
                 .statusCode(401);
+        given().get("/v1/internal/metadata/snapshot").then().statusCode(401);
         bearer("not-a-token").body("v").put("/v1/kv/" + key).then().statusCode(401);
         given().header("Authorization", "Basic " + ADMIN)
                 .body("v")
@@ -269,6 +270,13 @@ class AuthApiTest {
                 .post("/v1/internal/heartbeat")
                 .then()
                 .statusCode(403);
+        bearer(JOB).get("/v1/internal/metadata/snapshot").then().statusCode(403);
+        // The admin token passes; a standalone node is no coordinator and has no metadata map.
+        bearer(ADMIN)
+                .get("/v1/internal/metadata/snapshot")
+                .then()
+                .statusCode(404)
+                .body("error", org.hamcrest.Matchers.equalTo("NOT_FOUND"));
     }
 
     @Test
