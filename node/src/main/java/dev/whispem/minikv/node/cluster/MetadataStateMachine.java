@@ -3,6 +3,7 @@ package dev.whispem.minikv.node.cluster;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.whispem.minikv.node.replication.SnapshotFiles;
+import dev.whispem.minikv.node.replication.SnapshotStateMachine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,19 +14,12 @@ import java.util.concurrent.Executors;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.protocol.Message;
-import org.apache.ratis.protocol.RaftGroupId;
-import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.raftlog.RaftLog;
-import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.SnapshotInfo;
-import org.apache.ratis.statemachine.StateMachineStorage;
 import org.apache.ratis.statemachine.TransactionContext;
-import org.apache.ratis.statemachine.impl.BaseStateMachine;
-import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
-import org.apache.ratis.util.LifeCycle;
 import org.jboss.logging.Logger;
 
 /**
@@ -41,7 +35,7 @@ import org.jboss.logging.Logger;
  * coordinator's applied map is a state the group went through, so any that has applied up to where
  * the leader's log starts will do.
  */
-final class MetadataStateMachine extends BaseStateMachine {
+final class MetadataStateMachine extends SnapshotStateMachine {
 
     private static final Logger LOG = Logger.getLogger(MetadataStateMachine.class);
 
@@ -59,7 +53,6 @@ final class MetadataStateMachine extends BaseStateMachine {
         MetadataSnapshot fetch(long atLeastIndex) throws IOException;
     }
 
-    private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
     private final Executor installer =
             Executors.newSingleThreadExecutor(
                     r -> {
@@ -89,26 +82,7 @@ final class MetadataStateMachine extends BaseStateMachine {
     // ---------------------------------------------------------------- lifecycle and snapshots
 
     @Override
-    public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage)
-            throws IOException {
-        super.initialize(server, groupId, raftStorage);
-        storage.init(raftStorage);
-        getLifeCycle().startAndTransition(this::load, IOException.class);
-    }
-
-    @Override
-    public void pause() {
-        getLifeCycle().transition(LifeCycle.State.PAUSING);
-        getLifeCycle().transition(LifeCycle.State.PAUSED);
-    }
-
-    /** After an install: Ratis reloads the state machine from its latest snapshot. */
-    @Override
-    public void reinitialize() throws IOException {
-        getLifeCycle().startAndTransition(this::load, IOException.class);
-    }
-
-    private synchronized void load() throws IOException {
+    protected synchronized void load() throws IOException {
         SingleFileSnapshotInfo latest = storage.loadLatestSnapshot();
         if (latest == null) {
             return;
@@ -127,16 +101,6 @@ final class MetadataStateMachine extends BaseStateMachine {
         map = s.map();
         setLastAppliedTermIndex(at);
         LOG.infof("metadata map loaded from snapshot %s (epoch %d)", at, map.epoch());
-    }
-
-    @Override
-    public SnapshotInfo getLatestSnapshot() {
-        return storage.getLatestSnapshot();
-    }
-
-    @Override
-    public StateMachineStorage getStateMachineStorage() {
-        return storage;
     }
 
     @Override

@@ -23,20 +23,15 @@ import java.util.concurrent.Executor;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.protocol.Message;
-import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeerId;
-import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.raftlog.RaftLog;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.SnapshotInfo;
-import org.apache.ratis.statemachine.StateMachineStorage;
 import org.apache.ratis.statemachine.TransactionContext;
-import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
-import org.apache.ratis.util.LifeCycle;
 import org.jboss.logging.Logger;
 
 /**
@@ -55,7 +50,7 @@ import org.jboss.logging.Logger;
  * HTTP ({@link SnapshotStream}), checks the whole stream, replaces the group's shards with it and
  * reports the installed term and index.
  */
-final class KvStateMachine extends BaseStateMachine {
+final class KvStateMachine extends SnapshotStateMachine {
 
     private static final Logger LOG = Logger.getLogger(KvStateMachine.class);
 
@@ -72,7 +67,6 @@ final class KvStateMachine extends BaseStateMachine {
     private final PeerHttp peers;
     private final Executor installer;
     private final java.util.function.Function<byte[], CompletableFuture<byte[]>> forwarded;
-    private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
     private volatile Path smDir;
 
     /**
@@ -104,35 +98,16 @@ final class KvStateMachine extends BaseStateMachine {
     // ---------------------------------------------------------------- lifecycle and snapshots
 
     @Override
-    public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage)
-            throws IOException {
-        super.initialize(server, groupId, raftStorage);
-        storage.init(raftStorage);
+    protected void start(RaftStorage raftStorage) throws IOException {
         smDir = raftStorage.getStorageDir().getStateMachineDir().toPath();
         Files.createDirectories(smDir);
-        getLifeCycle()
-                .startAndTransition(
-                        () -> {
-                            resumeInterruptedInstall();
-                            load();
-                        },
-                        IOException.class);
-    }
-
-    @Override
-    public void pause() {
-        getLifeCycle().transition(LifeCycle.State.PAUSING);
-        getLifeCycle().transition(LifeCycle.State.PAUSED);
-    }
-
-    /** After an install: Ratis reloads the state machine from its latest snapshot. */
-    @Override
-    public void reinitialize() throws IOException {
-        getLifeCycle().startAndTransition(this::load, IOException.class);
+        resumeInterruptedInstall();
+        load();
     }
 
     /** Loads the latest snapshot's term and index and the group's counters from the store. */
-    private synchronized void load() throws IOException {
+    @Override
+    protected synchronized void load() throws IOException {
         core.reload();
         SingleFileSnapshotInfo latest = storage.loadLatestSnapshot();
         if (latest == null) {
@@ -157,16 +132,6 @@ final class KvStateMachine extends BaseStateMachine {
         if (current == null || current.compareTo(latest.getTermIndex()) < 0) {
             setLastAppliedTermIndex(latest.getTermIndex());
         }
-    }
-
-    @Override
-    public SnapshotInfo getLatestSnapshot() {
-        return storage.getLatestSnapshot();
-    }
-
-    @Override
-    public StateMachineStorage getStateMachineStorage() {
-        return storage;
     }
 
     /**

@@ -96,13 +96,7 @@ class BootstrapDiskLossIT {
 
         // One cluster: c1 is a caught-up voting member of the group c2 and c3 run, and the map it
         // answers with (forwarded to the leader or its own) is that group's, not a new one.
-        JsonNode viaC2 =
-                await(
-                        "c1 caught up",
-                        () -> report("c2"),
-                        r ->
-                                coordinator(r, "c1").path("caughtUp").asBoolean()
-                                        && coordinator(r, "c1").path("healthy").asBoolean());
+        JsonNode viaC2 = awaitCaughtUp("c1");
         assertThat(viaC2.path("coordinators").size()).isEqualTo(3);
         assertThat(viaC2.path("epoch").asLong()).isGreaterThanOrEqualTo(epochBefore);
         // c1 answers once it knows the leader (503 until then, as any follower would).
@@ -127,13 +121,7 @@ class BootstrapDiskLossIT {
         nodes.get("c3").kill();
         nodes.get("c3").start();
         nodes.get("c3").awaitReady();
-        JsonNode afterRestart =
-                await(
-                        "c3 caught up after its restart",
-                        () -> report("c2"),
-                        r ->
-                                coordinator(r, "c3").path("caughtUp").asBoolean()
-                                        && coordinator(r, "c3").path("healthy").asBoolean());
+        JsonNode afterRestart = awaitCaughtUp("c3");
         assertThat(afterRestart.path("epoch").asLong()).isGreaterThanOrEqualTo(epochBefore);
         assertThat(Files.readString(tmp.resolve("c3.log")))
                 .contains("metadata map loaded from snapshot");
@@ -153,6 +141,16 @@ class BootstrapDiskLossIT {
             props.put("minikv.raft.log-segment-size-kib", "4");
         }
         nodes.put(name, new NodeJvm(name, tmp.resolve(name), httpPort, props));
+    }
+
+    /** The report, as c2 gives it, once {@code member} is a healthy, caught-up coordinator. */
+    private JsonNode awaitCaughtUp(String member) throws Exception {
+        return await(
+                member + " caught up",
+                () -> report("c2"),
+                r ->
+                        coordinator(r, member).path("caughtUp").asBoolean()
+                                && coordinator(r, member).path("healthy").asBoolean());
     }
 
     private static JsonNode coordinator(JsonNode report, String member) {
