@@ -12,10 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,18 +32,10 @@ class BootstrapDiskLossIT {
 
     @TempDir Path tmp;
 
-    private final Map<String, NodeJvm> nodes = new LinkedHashMap<>();
+    @RegisterExtension final NodeFleet nodes = new NodeFleet();
 
-    @RegisterExtension final NodeLogsOnFailure logsOnFailure = new NodeLogsOnFailure(nodes::values);
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
-    @AfterEach
-    void stopAll() throws InterruptedException {
-        for (NodeJvm n : nodes.values()) {
-            n.close();
-        }
-    }
 
     @Test
     void aBootstrapCoordinatorWithAnEmptyDiskJoinsTheRunningCluster() throws Exception {

@@ -11,11 +11,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,20 +35,12 @@ class CoordinatorVolumeClusterIT {
     @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
     Path tmp;
 
-    private final Map<String, NodeJvm> nodes = new LinkedHashMap<>();
+    @RegisterExtension final NodeFleet nodes = new NodeFleet();
 
-    @RegisterExtension final NodeLogsOnFailure logsOnFailure = new NodeLogsOnFailure(nodes::values);
     private final Map<String, Integer> raftPorts = new HashMap<>();
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private String coordinatorList;
-
-    @AfterEach
-    void stopAll() throws InterruptedException {
-        for (NodeJvm n : nodes.values()) {
-            n.close();
-        }
-    }
 
     @Test
     void membershipChangesAndFailuresLoseNoAcknowledgedWrite() throws Exception {

@@ -9,12 +9,9 @@ import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,21 +28,12 @@ class LowReplicationMoveIT {
 
     @TempDir Path tmp;
 
-    private final Map<String, NodeJvm> nodes = new LinkedHashMap<>();
+    @RegisterExtension final NodeFleet nodes = new NodeFleet();
 
-    @RegisterExtension final NodeLogsOnFailure logsOnFailure = new NodeLogsOnFailure(nodes::values);
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final CoordinatorAdmin admin = new CoordinatorAdmin(http, () -> nodes.get("c1"));
     private String coordinator;
-
-    @AfterEach
-    void stopAll(TestInfo test) throws Exception {
-        NodeJvm.closeAndKeepLogs(
-                nodes.values(),
-                Path.of("target", "it-logs", "LowReplicationMoveIT")
-                        .resolve(test.getTestMethod().orElseThrow().getName()));
-    }
 
     @Test
     void drainAtReplicationFactorOne() throws Exception {

@@ -12,11 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,17 +32,11 @@ class SnapshotInstallIT {
 
     @TempDir Path tmp;
 
-    private final Map<String, NodeJvm> nodes = new LinkedHashMap<>();
+    @RegisterExtension final NodeFleet nodes = new NodeFleet();
 
-    @RegisterExtension final NodeLogsOnFailure logsOnFailure = new NodeLogsOnFailure(nodes::values);
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private String coordinator;
-
-    @AfterEach
-    void stopAll() throws Exception {
-        NodeJvm.closeAndKeepLogs(nodes.values(), Path.of("target", "it-logs", "SnapshotInstallIT"));
-    }
 
     @Test
     void aReplicaAddedAfterPurgeInstallsTheSnapshotAndServesAllData() throws Exception {
