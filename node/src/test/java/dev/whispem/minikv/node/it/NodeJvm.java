@@ -1,7 +1,6 @@
 package dev.whispem.minikv.node.it;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -59,9 +58,7 @@ final class NodeJvm implements AutoCloseable {
     }
 
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return dev.whispem.minikv.node.testing.FreePorts.next();
     }
 
     static Path jar() {

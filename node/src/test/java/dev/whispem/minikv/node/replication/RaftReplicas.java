@@ -9,7 +9,6 @@ import dev.whispem.minikv.node.testing.TestStorage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -288,8 +287,6 @@ final class RaftReplicas implements AutoCloseable {
     }
 
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return dev.whispem.minikv.node.testing.FreePorts.next();
     }
 }
