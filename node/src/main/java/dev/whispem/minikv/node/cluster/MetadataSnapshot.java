@@ -57,7 +57,7 @@ record MetadataSnapshot(long term, long index, ClusterMap map) {
         ClusterMap map;
         try {
             map = MetadataStateMachine.JSON.treeToValue(doc.get("map"), ClusterMap.class);
-        } catch (IOException | IllegalArgumentException | NullPointerException e) {
+        } catch (IOException | IllegalArgumentException e) {
             throw new IOException("metadata snapshot with an unreadable map: " + e.getMessage(), e);
         }
         return new MetadataSnapshot(term.asLong(), index.asLong(), map);
