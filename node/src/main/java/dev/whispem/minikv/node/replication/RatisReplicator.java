@@ -19,6 +19,7 @@ import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.GroupManagementRequest;
 import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientAsynchronousProtocol;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroup;
@@ -465,16 +466,24 @@ public final class RatisReplicator implements Replicator {
      */
     private CompletableFuture<RaftClientReply> write(int group, byte[] payload) {
         if (isLeader(group)) {
+            // Runs on the Ratis thread that completed the reply (the state-machine updater):
+            // only inspects it, so the caller's own hop to the callback threads is the one hop.
             return send(group, payload, RaftClientRequest.writeRequestType())
-                    .thenComposeAsync(
+                    .thenCompose(
                             reply -> {
                                 if (reply.getLeaderNotReadyException() != null) {
                                     // Refused before the log took it (a new leader that has not
                                     // applied its first entry): nothing was proposed, so the
-                                    // retrying client may send it.
-                                    return client(group)
-                                            .async()
-                                            .send(Message.valueOf(ByteString.copyFrom(payload)));
+                                    // retrying client may send it. Off this Ratis thread: the
+                                    // client may wait for a free slot.
+                                    return offCaller(
+                                            () ->
+                                                    client(group)
+                                                            .async()
+                                                            .send(
+                                                                    Message.valueOf(
+                                                                            ByteString.copyFrom(
+                                                                                    payload))));
                                 }
                                 if (reply.getNotLeaderException() != null) {
                                     // Possibly refused after the log took it: the leader stepped
@@ -490,8 +499,7 @@ public final class RatisReplicator implements Replicator {
                                                             + " pending; its outcome is unknown"));
                                 }
                                 return CompletableFuture.completedFuture(reply);
-                            },
-                            callbacks);
+                            });
         }
         return client(group).async().send(Message.valueOf(ByteString.copyFrom(payload)));
     }
@@ -564,6 +572,13 @@ public final class RatisReplicator implements Replicator {
                         .setType(type)
                         .build();
         try {
+            // Straight into the group's division: the server's own entry point first hands every
+            // request to its client executor and blocks the caller until that thread has taken
+            // it, two thread switches per Raft entry and per read barrier. Callers are already
+            // off the event loops ({@link #offCaller}, the proposer's pump).
+            if (server.getDivision(groupIds[group]) instanceof RaftClientAsynchronousProtocol d) {
+                return d.submitClientRequestAsync(request);
+            }
             return server.submitClientRequestAsync(request);
         } catch (IOException e) {
             return CompletableFuture.failedFuture(e);
