@@ -110,10 +110,13 @@ public final class RatisReplicator implements Replicator {
             java.util.concurrent.Executors.newFixedThreadPool(
                     2, Thread.ofPlatform().name("minikv-raft-callback-", 0).daemon().factory());
 
-    /** Ends the lingers of {@link GroupProposer}s whose writers did not come back in time. */
-    private final java.util.concurrent.ScheduledExecutorService lingerTimer =
+    /**
+     * Ends the lingers of {@link GroupProposer}s whose writers did not come back in time, and
+     * sweeps {@link #deadlines}.
+     */
+    private final java.util.concurrent.ScheduledExecutorService timer =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
-                    Thread.ofPlatform().name("minikv-raft-linger").daemon().factory());
+                    Thread.ofPlatform().name("minikv-raft-timer").daemon().factory());
 
     /**
      * Smallest entry after which the next one lingers: below it few writers are busy, and waiting
@@ -131,6 +134,16 @@ public final class RatisReplicator implements Replicator {
 
     /** Bound on one proposal or read barrier; past it the outcome is unknown to the client. */
     private static final long REQUEST_TIMEOUT_SECONDS = 15;
+
+    private static final long DEADLINE_SWEEP_MILLIS = 250;
+
+    /**
+     * Bounds every proposal, forward, read barrier and query by {@link #REQUEST_TIMEOUT_SECONDS}.
+     */
+    private final RequestDeadlines deadlines =
+            new RequestDeadlines(
+                    java.util.concurrent.TimeUnit.SECONDS.toNanos(REQUEST_TIMEOUT_SECONDS),
+                    System::nanoTime);
 
     /** A replicator hosting every group with the static peers of {@code config}. */
     public RatisReplicator(
@@ -162,6 +175,7 @@ public final class RatisReplicator implements Replicator {
             java.util.function.Function<RaftGroupId, org.apache.ratis.statemachine.StateMachine>
                     extraGroups) {
         this.store = store;
+        deadlines.sweepOn(timer, DEADLINE_SWEEP_MILLIS);
         this.groupPeers = new List[groupCount];
         this.config = config;
         this.observer = observer;
@@ -772,7 +786,7 @@ public final class RatisReplicator implements Replicator {
                 linger = ++lingers;
             }
             try {
-                lingerTimer.schedule(
+                timer.schedule(
                         () -> endLinger(linger),
                         micros,
                         java.util.concurrent.TimeUnit.MICROSECONDS);
@@ -796,8 +810,8 @@ public final class RatisReplicator implements Replicator {
 
         /** Makes {@code payload} a log entry: this node's own, or a client's to the leader. */
         private CompletableFuture<List<Outcome>> propose(byte[] payload) {
-            return write(group, payload)
-                    .orTimeout(REQUEST_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)
+            return deadlines
+                    .bound(write(group, payload))
                     .handleAsync(
                             (reply, error) -> {
                                 if (error != null) {
@@ -847,7 +861,8 @@ public final class RatisReplicator implements Replicator {
             } catch (RuntimeException e) {
                 sent = CompletableFuture.failedFuture(e);
             }
-            return sent.orTimeout(REQUEST_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)
+            return deadlines
+                    .bound(sent)
                     .handleAsync(
                             (reply, error) -> {
                                 try {
@@ -977,8 +992,14 @@ public final class RatisReplicator implements Replicator {
                 batch = waiting;
                 waiting = new ArrayList<>();
             }
-            offCaller(() -> send(group, new byte[0], RaftClientRequest.readRequestType()))
-                    .orTimeout(REQUEST_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)
+            deadlines
+                    .bound(
+                            offCaller(
+                                    () ->
+                                            send(
+                                                    group,
+                                                    new byte[0],
+                                                    RaftClientRequest.readRequestType())))
                     .whenCompleteAsync(
                             (reply, error) -> {
                                 synchronized (this) {
@@ -1233,7 +1254,8 @@ public final class RatisReplicator implements Replicator {
                                                 .sendReadOnly(
                                                         Message.valueOf(
                                                                 ByteString.copyFrom(query))));
-        return reply.orTimeout(REQUEST_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)
+        return deadlines
+                .bound(reply)
                 .whenComplete(
                         (r, e) -> {
                             if (e != null) {
@@ -1284,7 +1306,7 @@ public final class RatisReplicator implements Replicator {
         }
         open.forEach(RatisReplicator::closeQuietly);
         callbacks.shutdown();
-        lingerTimer.shutdownNow();
+        timer.shutdownNow();
         submitter.shutdown();
         installer.shutdownNow();
         try {
