@@ -250,10 +250,23 @@ public class NodeWiring {
                 clusterMode(node, raft) ? "RATIS (cluster)" : replication.engine(),
                 replication.groups(),
                 replication.sync());
+        var barrierSize =
+                io.micrometer.core.instrument.DistributionSummary.builder(
+                                "minikv.read.barrier.size")
+                        .description("Linearizable reads answered by one ReadIndex round")
+                        .register(registry);
         CommitObserver observer =
-                (commands, nanos) -> {
-                    commit.record(nanos, TimeUnit.NANOSECONDS);
-                    batchSize.record(commands);
+                new CommitObserver() {
+                    @Override
+                    public void committed(int commands, long nanos) {
+                        commit.record(nanos, TimeUnit.NANOSECONDS);
+                        batchSize.record(commands);
+                    }
+
+                    @Override
+                    public void readBarrier(int reads) {
+                        barrierSize.record(reads);
+                    }
                 };
         if (clusterMode(node, raft)) {
             return new RatisReplicator(

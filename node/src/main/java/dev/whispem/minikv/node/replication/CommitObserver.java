@@ -1,6 +1,12 @@
 package dev.whispem.minikv.node.replication;
 
-/** Told about each durable commit (a group commit or a Raft log entry), for metrics. */
+/**
+ * Told about each durable commit (a group commit or a Raft log entry) and each read barrier round,
+ * for metrics.
+ */
 public interface CommitObserver {
     void committed(int commands, long nanos);
+
+    /** One ReadIndex round answered {@code reads} linearizable reads waiting for it. */
+    default void readBarrier(int reads) {}
 }

@@ -588,14 +588,26 @@ public final class RatisReplicator implements Replicator {
         try {
             // Straight into the group's division: the server's own entry point first hands every
             // request to its client executor and blocks the caller until that thread has taken
-            // it, two thread switches per Raft entry and per read barrier. Callers are already
-            // off the event loops ({@link #offCaller}, the proposer's pump).
+            // it, two thread switches per Raft entry and per read barrier (decision 0117).
+            // Callers are already off the event loops ({@link #offCaller}, the proposer's pump).
             if (server.getDivision(groupIds[group]) instanceof RaftClientAsynchronousProtocol d) {
                 return d.submitClientRequestAsync(request);
             }
             return server.submitClientRequestAsync(request);
         } catch (IOException e) {
             return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * Whether requests to {@code group} enter its division directly ({@link #send}); false after a
+     * Ratis upgrade that hides it, when every request costs two more thread switches.
+     */
+    boolean entersDivisionDirectly(int group) {
+        try {
+            return server.getDivision(groupIds[group]) instanceof RaftClientAsynchronousProtocol;
+        } catch (IOException notHosted) {
+            return false;
         }
     }
 
@@ -978,11 +990,17 @@ public final class RatisReplicator implements Replicator {
             synchronized (this) {
                 waiting.add(f);
             }
-            start();
+            start(true);
             return f;
         }
 
-        private void start() {
+        /**
+         * Starts a round for the reads waiting, unless one is running. From an event loop the round
+         * is sent from the submitter; from a callback thread (the end of the previous round) it is
+         * sent at once, before that round's reads are answered, so the next round trip overlaps
+         * their lookups and answers. Every read it covers arrived before it starts.
+         */
+        private void start(boolean onEventLoop) {
             List<CompletableFuture<Long>> batch;
             synchronized (this) {
                 if (running || waiting.isEmpty()) {
@@ -992,19 +1010,24 @@ public final class RatisReplicator implements Replicator {
                 batch = waiting;
                 waiting = new ArrayList<>();
             }
+            observer.readBarrier(batch.size());
+            java.util.function.Supplier<CompletableFuture<RaftClientReply>> round =
+                    () -> {
+                        try {
+                            return send(group, new byte[0], RaftClientRequest.readRequestType());
+                        } catch (RuntimeException e) {
+                            // Thrown here it would leave this barrier running for good.
+                            return CompletableFuture.failedFuture(e);
+                        }
+                    };
             deadlines
-                    .bound(
-                            offCaller(
-                                    () ->
-                                            send(
-                                                    group,
-                                                    new byte[0],
-                                                    RaftClientRequest.readRequestType())))
+                    .bound(onEventLoop ? offCaller(round) : round.get())
                     .whenCompleteAsync(
                             (reply, error) -> {
                                 synchronized (this) {
                                     running = false;
                                 }
+                                start(false);
                                 if (error == null && !reply.isSuccess()) {
                                     error = replyFailure(reply);
                                 }
@@ -1020,7 +1043,6 @@ public final class RatisReplicator implements Replicator {
                                                         .getLong());
                                     }
                                 }
-                                start();
                             },
                             callbacks);
         }

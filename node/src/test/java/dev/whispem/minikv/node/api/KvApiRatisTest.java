@@ -11,6 +11,11 @@ import java.util.Map;
 @TestProfile(KvApiRatisTest.RatisRocks.class)
 class KvApiRatisTest extends KvApiTest {
 
+    @Override
+    protected boolean readsPassAReadIndexRound() {
+        return true;
+    }
+
     public static class RatisRocks implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {

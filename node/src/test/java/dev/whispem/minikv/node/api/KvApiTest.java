@@ -465,12 +465,33 @@ public class KvApiTest {
     void healthMetricsAndOpenApiAreServed() {
         given().get("/q/health/live").then().statusCode(200);
         given().get("/q/health/ready").then().statusCode(200);
-        given().body("m").put("/v1/kv/" + unique("metric")).then().statusCode(200);
+        String key = unique("metric");
+        given().body("m").put("/v1/kv/" + key).then().statusCode(200);
+        given().get("/v1/kv/" + key).then().statusCode(200);
         String metrics = given().get("/q/metrics").asString();
         assertThat(metrics).contains("minikv_requests_seconds_bucket").contains("op=\"put\"");
         assertThat(metrics).contains("minikv_commit_seconds");
+        double barrierReads = metricValue(metrics, "minikv_read_barrier_size_sum");
+        if (readsPassAReadIndexRound()) {
+            assertThat(barrierReads).as("linearizable reads counted by their rounds").isPositive();
+        } else {
+            assertThat(barrierReads).as("no Raft, no rounds").isZero();
+        }
         String openapi = given().get("/q/openapi").asString();
         assertThat(openapi).contains("/v1/kv/{key}").contains("/v1/batch");
+    }
+
+    /** Whether linearizable reads go through a ReadIndex round (Raft), not straight to storage. */
+    protected boolean readsPassAReadIndexRound() {
+        return false;
+    }
+
+    private static double metricValue(String metrics, String name) {
+        return metrics.lines()
+                .filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no metric " + name));
     }
 
     private static long putVersion(String key, String value) {

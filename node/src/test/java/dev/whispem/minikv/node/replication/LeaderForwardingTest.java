@@ -87,6 +87,9 @@ class LeaderForwardingTest {
         RaftReplicas.Node[] pair = leaderAndFollower();
         RaftReplicas.Node leader = pair[0];
         RaftReplicas.Node follower = pair[1];
+        assertThat(leader.replicator.entersDivisionDirectly(0))
+                .as("proposals skip the Ratis server's client executor (decision 0117)")
+                .isTrue();
         long leaderCommandsBefore = leader.commands.get();
 
         List<Outcome> outcomes = writeConcurrently(follower, 300);
