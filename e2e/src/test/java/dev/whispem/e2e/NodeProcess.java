@@ -1,7 +1,6 @@
 package dev.whispem.e2e;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,6 +11,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A MiniKV node started as its own JVM from the packaged fast-jar, the way a user runs it. Tests
@@ -21,16 +22,21 @@ final class NodeProcess implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
+    /** What Quarkus logs once its HTTP server is bound, with the port it got. */
+    private static final Pattern LISTENING =
+            Pattern.compile("Listening on: http://[^\\s:]+:(\\d+)");
+
     private final Path dataDir;
     private final Path log;
-    private final int port;
     private final Map<String, String> extraProperties;
     private Process process;
 
-    NodeProcess(Path dataDir, Path log, Map<String, String> extraProperties) throws IOException {
+    /** The port of the running process; each start binds a new one. */
+    private volatile int port = -1;
+
+    NodeProcess(Path dataDir, Path log, Map<String, String> extraProperties) {
         this.dataDir = dataDir;
         this.log = log;
-        this.port = freePort();
         this.extraProperties = extraProperties;
     }
 
@@ -48,6 +54,9 @@ final class NodeProcess implements AutoCloseable {
     }
 
     URI uri(String path) {
+        if (port < 0) {
+            throw new IllegalStateException("the node is not listening yet");
+        }
         return URI.create("http://127.0.0.1:" + port + path);
     }
 
@@ -55,18 +64,22 @@ final class NodeProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("--enable-native-access=ALL-UNNAMED");
-        command.add("-Dquarkus.http.port=" + port);
+        // The node binds a port the kernel picks and logs it: a port chosen here and bound later
+        // could be taken in between by any outgoing connection.
+        command.add("-Dquarkus.http.port=0");
         command.add("-Dquarkus.http.host=127.0.0.1");
         command.add("-Dminikv.data-dir=" + dataDir);
         extraProperties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-jar");
         command.add(nodeJar().toString());
+        port = -1;
+        long logStart = Files.exists(log) ? Files.size(log) : 0;
         process =
                 new ProcessBuilder(command)
                         .redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                         .start();
-        awaitReady();
+        awaitReady(logStart);
     }
 
     /** Kills the JVM without letting it run shutdown hooks, like a power cut of the process. */
@@ -77,7 +90,7 @@ final class NodeProcess implements AutoCloseable {
         }
     }
 
-    private void awaitReady() throws InterruptedException, IOException {
+    private void awaitReady(long logStart) throws InterruptedException, IOException {
         HttpClient client = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
@@ -87,6 +100,13 @@ final class NodeProcess implements AutoCloseable {
                                 + process.exitValue()
                                 + "; log:\n"
                                 + Files.readString(log));
+            }
+            if (port < 0) {
+                port = listeningPort(logStart);
+                if (port < 0) {
+                    Thread.sleep(200);
+                    continue;
+                }
             }
             try {
                 HttpResponse<Void> r =
@@ -105,10 +125,17 @@ final class NodeProcess implements AutoCloseable {
                 "node not ready within " + START_TIMEOUT + "; log:\n" + Files.readString(log));
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+    /** The port this start's log reports, or -1 before the node has logged it. */
+    private int listeningPort(long logStart) throws IOException {
+        byte[] bytes = Files.readAllBytes(log);
+        String started =
+                new String(
+                        bytes,
+                        (int) logStart,
+                        bytes.length - (int) logStart,
+                        java.nio.charset.StandardCharsets.UTF_8);
+        Matcher m = LISTENING.matcher(started);
+        return m.find() ? Integer.parseInt(m.group(1)) : -1;
     }
 
     @Override
