@@ -126,17 +126,37 @@ class SnapshotInstallIT {
     }
 
     private long markers(String node) throws Exception {
-        try (Stream<Path> s = Files.walk(tmp.resolve(node).resolve("raft"))) {
-            return s.filter(p -> p.getFileName().toString().matches("snapshot\\.\\d+_\\d+"))
-                    .count();
-        }
+        return walkRaftDir(
+                node,
+                s ->
+                        s.filter(p -> p.getFileName().toString().matches("snapshot\\.\\d+_\\d+"))
+                                .count());
     }
 
     private long logBytes(String node) throws Exception {
-        try (Stream<Path> s = Files.walk(tmp.resolve(node).resolve("raft"))) {
-            return s.filter(p -> p.getFileName().toString().startsWith("log_"))
-                    .mapToLong(p -> p.toFile().length())
-                    .sum();
+        return walkRaftDir(
+                node,
+                s ->
+                        s.filter(p -> p.getFileName().toString().startsWith("log_"))
+                                .mapToLong(p -> p.toFile().length())
+                                .sum());
+    }
+
+    /**
+     * Walks a running node's Raft directory, again when a file vanished mid-walk: the node renames
+     * its snapshot's temporary file and purges log segments while the test looks (CI once failed on
+     * a {@code snapshot.*.tmp} gone between listing and reading its attributes).
+     */
+    private long walkRaftDir(String node, java.util.function.ToLongFunction<Stream<Path>> count)
+            throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try (Stream<Path> s = Files.walk(tmp.resolve(node).resolve("raft"))) {
+                return count.applyAsLong(s);
+            } catch (java.io.UncheckedIOException e) {
+                if (!(e.getCause() instanceof java.nio.file.NoSuchFileException) || attempt == 5) {
+                    throw e;
+                }
+            }
         }
     }
 
