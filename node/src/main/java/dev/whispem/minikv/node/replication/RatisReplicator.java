@@ -586,26 +586,32 @@ public final class RatisReplicator implements Replicator {
                         .setType(type)
                         .build();
         try {
-            // Straight into the group's division: the server's own entry point first hands every
-            // request to its client executor and blocks the caller until that thread has taken
-            // it, two thread switches per Raft entry and per read barrier (decision 0117).
-            // Callers are already off the event loops ({@link #offCaller}, the proposer's pump).
-            if (server.getDivision(groupIds[group]) instanceof RaftClientAsynchronousProtocol d) {
-                return d.submitClientRequestAsync(request);
-            }
-            return server.submitClientRequestAsync(request);
+            return entryOf(group).submitClientRequestAsync(request);
         } catch (IOException e) {
             return CompletableFuture.failedFuture(e);
         }
     }
 
     /**
-     * Whether requests to {@code group} enter its division directly ({@link #send}); false after a
-     * Ratis upgrade that hides it, when every request costs two more thread switches.
+     * Where this node's requests to {@code group} enter Ratis: straight into the group's division.
+     * The server's own entry point first hands every request to its client executor and blocks the
+     * caller until that thread has taken it, two thread switches per Raft entry and per read
+     * barrier (decision 0117); our callers are already off the event loops ({@link #offCaller}, the
+     * proposer's pump). The server only if a Ratis release stops exposing the division so.
+     */
+    private RaftClientAsynchronousProtocol entryOf(int group) throws IOException {
+        return server.getDivision(groupIds[group]) instanceof RaftClientAsynchronousProtocol d
+                ? d
+                : server;
+    }
+
+    /**
+     * Whether requests to {@code group} enter its division directly ({@link #entryOf}); false after
+     * a Ratis upgrade that hides it, when every request costs two more thread switches.
      */
     boolean entersDivisionDirectly(int group) {
         try {
-            return server.getDivision(groupIds[group]) instanceof RaftClientAsynchronousProtocol;
+            return entryOf(group) != server;
         } catch (IOException notHosted) {
             return false;
         }
