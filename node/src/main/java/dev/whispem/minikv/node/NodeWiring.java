@@ -69,6 +69,14 @@ public class NodeWiring {
                                             CoordinatorService::movesFinished)
                                     .description("Shard-group moves completed while leading")
                                     .register(registry);
+                            io.micrometer.core.instrument.FunctionCounter.builder(
+                                            "minikv.cluster.leader.transfers",
+                                            c,
+                                            CoordinatorService::leaderTransfers)
+                                    .description(
+                                            "Shard-group leadership transfers done for balance"
+                                                    + " while leading")
+                                    .register(registry);
                         });
     }
 
@@ -116,6 +124,7 @@ public class NodeWiring {
                             null,
                             List.of(),
                             node.role() == NodeRole.STANDALONE ? raft.nodeId() : null,
+                            replication.groups(),
                             http,
                             settings));
         }
@@ -166,7 +175,7 @@ public class NodeWiring {
                             System::currentTimeMillis);
             c.start();
             return new ClusterRuntime(
-                    c, null, new ClusterAdmin(c, coordinators, null, http, settings));
+                    c, null, new ClusterAdmin(c, coordinators, null, 0, http, settings));
         }
         if (coordinators.isEmpty()) {
             throw new IllegalArgumentException(
@@ -176,7 +185,7 @@ public class NodeWiring {
         VolumeAgent agent = new VolumeAgent(ratis, settings, coordinators, selfHttp, http);
         agent.start();
         return new ClusterRuntime(
-                null, agent, new ClusterAdmin(null, coordinators, null, http, settings));
+                null, agent, new ClusterAdmin(null, coordinators, null, 0, http, settings));
     }
 
     void closeCluster(@Disposes ClusterRuntime cluster) {

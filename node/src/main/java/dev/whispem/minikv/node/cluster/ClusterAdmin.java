@@ -35,8 +35,13 @@ public final class ClusterAdmin {
     public record CoordinatorHealth(
             String member, boolean healthy, boolean caughtUp, boolean voting) {}
 
+    /**
+     * A volume server as the report shows it.
+     *
+     * @param leads the shard groups it leads, as its latest heartbeat said
+     */
     public record VolumeHealth(
-            String member, boolean healthy, int shards, boolean draining, String http) {}
+            String member, boolean healthy, int shards, boolean draining, String http, int leads) {}
 
     public record DrainProgress(String member, int remainingShards, boolean drained) {}
 
@@ -52,6 +57,7 @@ public final class ClusterAdmin {
     private final CoordinatorService coordinator; // null unless this node is a coordinator
     private final List<String> coordinators;
     private final String standaloneId; // null unless this node is standalone
+    private final int standaloneGroups; // the groups a standalone node leads: all of its own
     private final ClusterHttp http;
     private final ClusterSettings settings;
 
@@ -59,11 +65,13 @@ public final class ClusterAdmin {
             CoordinatorService coordinator,
             List<String> coordinators,
             String standaloneId,
+            int standaloneGroups,
             ClusterHttp http,
             ClusterSettings settings) {
         this.coordinator = coordinator;
         this.coordinators = coordinators;
         this.standaloneId = standaloneId;
+        this.standaloneGroups = standaloneGroups;
         this.http = http;
         this.settings = settings;
     }
@@ -275,7 +283,14 @@ public final class ClusterAdmin {
                 0,
                 1,
                 List.of(new CoordinatorHealth(standaloneId, true, true, true)),
-                List.of(new VolumeHealth(standaloneId, true, ShardHasher.SHARDS, false, null)),
+                List.of(
+                        new VolumeHealth(
+                                standaloneId,
+                                true,
+                                ShardHasher.SHARDS,
+                                false,
+                                null,
+                                standaloneGroups)),
                 ShardHasher.SHARDS,
                 0,
                 0,
@@ -304,12 +319,20 @@ public final class ClusterAdmin {
                             k.voting()));
         }
         int perGroup = shardsPerGroup(map);
+        Map<String, Integer> leads = c.leaderCounts();
         List<VolumeHealth> vols = new ArrayList<>();
         int min = Integer.MAX_VALUE;
         int max = 0;
         for (ClusterMap.Volume v : map.volumes().values()) {
             int shards = shardsOn(map, v.id());
-            vols.add(new VolumeHealth(v.id(), c.isLive(v.id()), shards, v.draining(), v.http()));
+            vols.add(
+                    new VolumeHealth(
+                            v.id(),
+                            c.isLive(v.id()),
+                            shards,
+                            v.draining(),
+                            v.http(),
+                            leads.getOrDefault(v.id(), 0)));
             if (!v.draining()) {
                 min = Math.min(min, shards);
                 max = Math.max(max, shards);

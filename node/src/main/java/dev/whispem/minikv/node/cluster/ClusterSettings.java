@@ -46,6 +46,13 @@ public interface ClusterSettings {
     @WithDefault("5m")
     Duration deadVolumeGrace();
 
+    /**
+     * Whether the coordinators even out how many shard groups each volume server leads, by asking
+     * leaders to hand leadership to members that lead fewer (decision 0118).
+     */
+    @WithDefault("true")
+    boolean balanceLeaders();
+
     /** Shard-group moves in flight at once, cluster-wide. */
     @WithDefault("1")
     int maxMoves();

@@ -42,6 +42,17 @@ public final class CoordinatorService implements AutoCloseable {
     private final Map<String, Long> lastSeen = new ConcurrentHashMap<>();
 
     private final Map<String, List<Integer>> hosted = new ConcurrentHashMap<>();
+
+    /** Leader-only, in memory: the groups each volume server reported leading. */
+    private final Map<String, List<Integer>> leading = new ConcurrentHashMap<>();
+
+    /** When the last leadership transfer for balance ended; the next waits for fresh reports. */
+    private volatile long lastTransferEnded = Long.MIN_VALUE / 2;
+
+    private final java.util.concurrent.atomic.AtomicBoolean transferring =
+            new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicLong leaderTransfers =
+            new java.util.concurrent.atomic.AtomicLong();
     private final Set<Integer> reconfiguring = ConcurrentHashMap.newKeySet();
 
     /** Volume servers refused for their group count, so the refusal is logged once each. */
@@ -64,6 +75,11 @@ public final class CoordinatorService implements AutoCloseable {
     /** Shard-group moves this coordinator has completed as leader (a metric). */
     public long movesFinished() {
         return movesFinished.get();
+    }
+
+    /** Leadership transfers this coordinator has had done, as leader, for balance (a metric). */
+    public long leaderTransfers() {
+        return leaderTransfers.get();
     }
 
     public CoordinatorService(
@@ -190,6 +206,62 @@ public final class CoordinatorService implements AutoCloseable {
                         .whenComplete((v, e) -> reconfiguring.remove(group));
             }
         }
+        if (settings.balanceLeaders()) {
+            balanceLeaders(map);
+        }
+    }
+
+    /**
+     * Has one group's leader hand its leadership to a member that leads fewer groups ({@link
+     * LeaderBalancer}), one transfer at a time. The next waits for two heartbeat intervals after
+     * the last one ended, so every report it plans from was sent after that transfer.
+     */
+    private void balanceLeaders(ClusterMap map) {
+        long now = clock.getAsLong();
+        if (transferring.get()
+                || now - lastTransferEnded < 2 * settings.heartbeatInterval().toMillis()) {
+            return;
+        }
+        LeaderBalancer.next(map, leading, live())
+                .ifPresent(
+                        t -> {
+                            ClusterMap.Volume from = map.volumes().get(t.from());
+                            if (from == null || !transferring.compareAndSet(false, true)) {
+                                return;
+                            }
+                            CompletableFuture.runAsync(() -> transfer(t, from.http()), changes)
+                                    .whenComplete(
+                                            (v, e) -> {
+                                                lastTransferEnded = clock.getAsLong();
+                                                transferring.set(false);
+                                            });
+                        });
+    }
+
+    private void transfer(LeaderBalancer.Transfer t, String fromHttp) {
+        ClusterHttp.Answer a =
+                http.send(
+                        fromHttp,
+                        "POST",
+                        "/v1/admin/groups/" + t.group() + "/transfer-leadership?to=" + t.to(),
+                        null,
+                        java.time.Duration.ofSeconds(15));
+        if (a.ok()) {
+            leaderTransfers.incrementAndGet();
+            // Until the next heartbeats arrive, plan from what was just done.
+            leading.computeIfPresent(t.from(), (v, groups) -> without(groups, t.group()));
+            LOG.infof(
+                    "group %d: leadership %s -> %s for balance (%s led %d groups, %s %d)",
+                    t.group(), t.from(), t.to(), t.from(), t.fromLeads(), t.to(), t.toLeads());
+        } else {
+            LOG.infof(
+                    "group %d: leadership not handed %s -> %s: %d %s",
+                    t.group(), t.from(), t.to(), a.status(), a.body());
+        }
+    }
+
+    private static List<Integer> without(List<Integer> groups, int group) {
+        return groups.stream().filter(g -> g != group).toList();
     }
 
     /**
@@ -307,6 +379,7 @@ public final class CoordinatorService implements AutoCloseable {
         }
         lastSeen.put(report.id(), clock.getAsLong());
         hosted.put(report.id(), report.hosted());
+        leading.put(report.id(), report.leading());
         return map;
     }
 
@@ -411,6 +484,11 @@ public final class CoordinatorService implements AutoCloseable {
     /** Health of the volume servers as the leader sees them. */
     public boolean isLive(String volume) {
         return live().contains(volume);
+    }
+
+    /** How many groups each live volume server reported leading (leader only; else empty). */
+    public Map<String, Integer> leaderCounts() {
+        return LeaderBalancer.counts(metadata.map(), leading, live());
     }
 
     @Override

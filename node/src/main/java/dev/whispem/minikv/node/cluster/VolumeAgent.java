@@ -77,7 +77,8 @@ public final class VolumeAgent implements AutoCloseable {
                             replicator.self().getAddress(),
                             replicator.hostedGroups(),
                             lastEpoch,
-                            replicator.groupCount());
+                            replicator.groupCount(),
+                            replicator.ledGroups());
             ClusterHttp.Answer answer =
                     http.sendToAny(
                             coordinators,

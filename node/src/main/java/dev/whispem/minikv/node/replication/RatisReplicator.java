@@ -1131,6 +1131,17 @@ public final class RatisReplicator implements Replicator {
         return out;
     }
 
+    /** The groups this node leads now, in group order. */
+    public List<Integer> ledGroups() {
+        List<Integer> out = new ArrayList<>();
+        for (int g = 0; g < groupIds.length; g++) {
+            if (isLeader(g)) {
+                out.add(g);
+            }
+        }
+        return out;
+    }
+
     /**
      * Starts a replica of {@code group}. A replica of a new group starts with its full membership
      * {@code members}; one joining an existing group ({@code joining}) starts with an empty

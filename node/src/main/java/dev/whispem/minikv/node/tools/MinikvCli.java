@@ -235,8 +235,8 @@ public final class MinikvCli {
     @Command(
             name = "cluster",
             description =
-                    "The cluster as the coordinators see it: members, health, shards per volume"
-                            + " server, moves in flight.")
+                    "The cluster as the coordinators see it: members, health, shards and led groups"
+                            + " per volume server, moves in flight.")
     static final class Cluster implements Callable<Integer> {
         @ParentCommand MinikvCli cli;
 

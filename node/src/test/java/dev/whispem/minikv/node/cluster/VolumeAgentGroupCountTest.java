@@ -25,9 +25,15 @@ class VolumeAgentGroupCountTest {
 
     @Test
     void coordinatorsAdmitOnlyAMatchingOrUnreportedCount() {
-        VolumeReport four = new VolumeReport("v9", "h:1", "h:2", java.util.List.of(), 0, 4);
-        VolumeReport eight = new VolumeReport("v9", "h:1", "h:2", java.util.List.of(), 0, 8);
-        VolumeReport older = new VolumeReport("v9", "h:1", "h:2", java.util.List.of(), 0, 0);
+        VolumeReport four =
+                new VolumeReport(
+                        "v9", "h:1", "h:2", java.util.List.of(), 0, 4, java.util.List.of());
+        VolumeReport eight =
+                new VolumeReport(
+                        "v9", "h:1", "h:2", java.util.List.of(), 0, 8, java.util.List.of());
+        VolumeReport older =
+                new VolumeReport(
+                        "v9", "h:1", "h:2", java.util.List.of(), 0, 0, java.util.List.of());
         assertThat(CoordinatorService.admits(eightGroups, four)).isFalse();
         assertThat(CoordinatorService.admits(eightGroups, eight)).isTrue();
         assertThat(CoordinatorService.admits(eightGroups, older)).isTrue();

@@ -20,11 +20,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Three coordinators and volume servers as separate JVMs on loopback, driven the way the operator
- * drives them, while clients write through every node: the coordinators admit members and place the
- * shard groups; a volume server and then the metadata leader are SIGKILLed and restarted; a new
- * volume server joins and the groups rebalance; a drain is cancelled, then one is drained and
- * removed; one is lost for good and its replicas are re-created elsewhere after the grace period.
- * Every acknowledged write stays readable throughout.
+ * drives them, while clients write through every node: the coordinators admit members, place the
+ * shard groups and even out their leaders; a volume server and then the metadata leader are
+ * SIGKILLed and restarted; a new volume server joins and the groups rebalance; a drain is
+ * cancelled, then one is drained and removed; one is lost for good and its replicas are re-created
+ * elsewhere after the grace period. Every acknowledged write stays readable throughout.
  */
 class CoordinatorVolumeClusterIT {
 
@@ -74,6 +74,9 @@ class CoordinatorVolumeClusterIT {
                 awaitReport(node("c2"), r -> r.path("underReplicatedShards").asInt(-1) == 0);
         assertThat(report.path("coordinators")).allMatch(c -> c.path("voting").asBoolean());
         assertThat(report.path("volumes")).allMatch(v -> v.path("shards").asInt() == 256);
+        // Elections put the groups' leaders anywhere; the coordinators even them out.
+        report = awaitReport(node("c1"), CoordinatorVolumeClusterIT::leadersEven);
+        assertThat(report.path("volumes")).allMatch(v -> v.path("leads").asInt() >= 1);
 
         // Writers read this list while nodes come and go.
         List<NodeJvm> entry = new java.util.concurrent.CopyOnWriteArrayList<>(nodes.values());
@@ -244,6 +247,20 @@ class CoordinatorVolumeClusterIT {
                 "cluster report of " + node.name,
                 () -> json(call("GET", node, "/v1/admin/cluster")),
                 condition);
+    }
+
+    /** Every group has a reported leader, and no volume server leads two more than another. */
+    static boolean leadersEven(JsonNode report) {
+        int sum = 0;
+        int min = Integer.MAX_VALUE;
+        int max = 0;
+        for (JsonNode v : report.path("volumes")) {
+            int leads = v.path("leads").asInt();
+            sum += leads;
+            min = Math.min(min, leads);
+            max = Math.max(max, leads);
+        }
+        return sum == GROUPS && max - min <= 1;
     }
 
     /** The entry of {@code member} in a cluster report's volumes, an empty object if absent. */
