@@ -76,6 +76,11 @@ class ClusterAdminGrpcTest {
         assertThat(report.getVolumes(0).getHealthy()).isTrue();
         assertThat(report.getVolumes(0).getShards()).isEqualTo(256);
         assertThat(report.getVolumes(0).getDraining()).isFalse();
+        // A standalone node leads every group of its own (minikv.replication.groups).
+        assertThat(report.getVolumes(0).getLeads())
+                .isEqualTo(
+                        org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                                .getValue("minikv.replication.groups", Integer.class));
         assertThat(report.getVolumes(0).hasHttp()).isFalse(); // "http": null in JSON
         assertThat(report.getTotalShards()).isEqualTo(256);
         assertThat(report.getMovesInFlight()).isZero();
