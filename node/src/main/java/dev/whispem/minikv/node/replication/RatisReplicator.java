@@ -1122,20 +1122,18 @@ public final class RatisReplicator implements Replicator {
 
     /** The groups with a replica on this node, in group order. */
     public List<Integer> hostedGroups() {
-        List<Integer> out = new ArrayList<>();
-        for (int g = 0; g < groupIds.length; g++) {
-            if (hosts(g)) {
-                out.add(g);
-            }
-        }
-        return out;
+        return groupsWhere(this::hosts);
     }
 
     /** The groups this node leads now, in group order. */
     public List<Integer> ledGroups() {
+        return groupsWhere(this::isLeader);
+    }
+
+    private List<Integer> groupsWhere(java.util.function.IntPredicate test) {
         List<Integer> out = new ArrayList<>();
         for (int g = 0; g < groupIds.length; g++) {
-            if (isLeader(g)) {
+            if (test.test(g)) {
                 out.add(g);
             }
         }
