@@ -4,7 +4,6 @@ import dev.whispem.minikv.node.storage.KvStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -49,9 +48,6 @@ public final class RatisReplicator implements Replicator {
 
     private static final Logger LOG = Logger.getLogger(RatisReplicator.class);
 
-    /** Coalescing stops adding commands to an entry beyond this many bytes. */
-    private static final long MAX_ENTRY_BYTES = 1L << 20;
-
     private final RaftServer server;
     private final ClientId clientId = ClientId.randomId();
     private final AtomicLong callIds = new AtomicLong();
@@ -59,6 +55,7 @@ public final class RatisReplicator implements Replicator {
     private final KvStore store;
     private final GroupStateMachine[] cores;
     private final GroupProposer[] proposers;
+    private final ForwardBackoff[] forwardBackoffs;
     private final ReadBarrier[] barriers;
     private final long[] committedAtStart;
     private final RaftConfig config;
@@ -118,20 +115,6 @@ public final class RatisReplicator implements Replicator {
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
                     Thread.ofPlatform().name("minikv-raft-timer").daemon().factory());
 
-    /**
-     * Smallest entry after which the next one lingers: below it few writers are busy, and waiting
-     * for them would only add latency.
-     */
-    static final int LINGER_AFTER_COMMANDS = 8;
-
-    /**
-     * Whether the next entry waits after one of {@code committed} commands, with {@code queued}
-     * waiting already: only after a large entry, and only until as many are queued again.
-     */
-    static boolean lingers(long lingerMicros, int committed, int queued) {
-        return lingerMicros > 0 && committed >= LINGER_AFTER_COMMANDS && queued < committed;
-    }
-
     /** Bound on one proposal or read barrier; past it the outcome is unknown to the client. */
     private static final long REQUEST_TIMEOUT_SECONDS = 15;
 
@@ -182,6 +165,19 @@ public final class RatisReplicator implements Replicator {
         this.groupIds = new RaftGroupId[groupCount];
         this.cores = new GroupStateMachine[groupCount];
         this.proposers = new GroupProposer[groupCount];
+        this.forwardBackoffs = new ForwardBackoff[groupCount];
+        GroupProposer.EntrySender entrySender =
+                new GroupProposer.EntrySender() {
+                    @Override
+                    public GroupProposer.Sent send(int group, byte[] payload) {
+                        return sendEntry(group, payload);
+                    }
+
+                    @Override
+                    public void failed(int group, Throwable error) {
+                        dropClientIfClosed(group, error);
+                    }
+                };
         this.barriers = new ReadBarrier[groupCount];
         this.committedAtStart = new long[groupCount];
         this.clients = new RaftClient[groupCount];
@@ -191,7 +187,8 @@ public final class RatisReplicator implements Replicator {
             groupIds[g] = groupId(g);
             indexOf.put(groupIds[g], g);
             cores[g] = new GroupStateMachine(g, store);
-            proposers[g] = new GroupProposer(g);
+            proposers[g] = new GroupProposer(g, config, entrySender, submitter, timer, observer);
+            forwardBackoffs[g] = new ForwardBackoff();
             barriers[g] = new ReadBarrier(g);
         }
         RaftPeerId selfId = RaftPeerId.valueOf(config.nodeId());
@@ -650,293 +647,106 @@ public final class RatisReplicator implements Replicator {
         return new IllegalStateException("replication failed: " + reply.getException());
     }
 
-    /** Coalesces the commands of one group into few in-flight log entries. */
-    private final class GroupProposer {
-        private record Pending(Command.Proposal proposal, CompletableFuture<Outcome> done) {}
+    /**
+     * Sends one entry of {@code group}'s commands: to the leader when another member leads and
+     * forwarding is on, else proposed here.
+     */
+    private GroupProposer.Sent sendEntry(int group, byte[] payload) {
+        RaftPeerId leader = forwardTarget(group);
+        // Both ways complete on a callback thread.
+        return leader == null
+                ? new GroupProposer.Sent(propose(group, payload), true)
+                : new GroupProposer.Sent(forward(group, leader, payload), false);
+    }
 
-        private final int group;
-        private final ArrayDeque<Pending> queue = new ArrayDeque<>();
-        private int inFlight;
-        private boolean pumpScheduled;
-
-        /**
-         * While positive, the next entry waits until this many commands are queued or the linger
-         * ends (see {@link #lingerAfter}).
-         */
-        private int lingerFor;
-
-        /** Counts lingers, so a timer outlived by its linger does not end a later one. */
-        private long lingers;
-
-        /** The leader forwarding to last failed, and until when it is not tried again. */
-        private RaftPeerId failedLeader;
-
-        private long failedUntilNanos;
-
-        GroupProposer(int group) {
-            this.group = group;
-        }
-
-        CompletableFuture<Outcome> submit(Command.Proposal proposal) {
-            CompletableFuture<Outcome> done = new CompletableFuture<>();
-            enqueue(List.of(new Pending(proposal, done)));
-            return done;
-        }
-
-        /**
-         * Queues commands and wakes the pump unless it is already due to run, the in-flight entries
-         * are full (their completion pumps) or a linger holds the next entry (it ends once enough
-         * are queued, or by its timer): on this kind of machine a thread wake-up per command costs
-         * more than the command.
-         */
-        private void enqueue(List<Pending> pending) {
-            synchronized (this) {
-                queue.addAll(pending);
-                if (lingerFor > 0 && queue.size() >= lingerFor) {
-                    lingerFor = 0;
-                }
-            }
-            wakePump();
-        }
-
-        /** Has the pump run on the submitter when it has work and nothing stops it. */
-        private void wakePump() {
-            boolean wake;
-            synchronized (this) {
-                wake =
-                        !pumpScheduled
-                                && lingerFor == 0
-                                && !queue.isEmpty()
-                                && inFlight < config.maxInFlightPerGroup();
-                pumpScheduled |= wake;
-            }
-            if (wake) {
-                submitter.execute(
-                        () -> {
-                            synchronized (this) {
-                                pumpScheduled = false;
+    /** Makes {@code payload} a log entry: this node's own, or a client's to the leader. */
+    private CompletableFuture<List<Outcome>> propose(int group, byte[] payload) {
+        return deadlines
+                .bound(write(group, payload))
+                .handleAsync(
+                        (reply, error) -> {
+                            if (error != null) {
+                                throw asCompletion(error);
                             }
-                            pump();
-                        });
-            }
-        }
-
-        /**
-         * Sends queued commands as entries while fewer than the limit are in flight. Runs on the
-         * submitter or callback threads, never on an event loop or a Ratis thread: proposing may
-         * wait, and proposing from a Ratis thread can deadlock against the server's lock.
-         */
-        private void pump() {
-            while (true) {
-                List<Pending> entry;
-                synchronized (this) {
-                    if (queue.isEmpty()
-                            || lingerFor > 0
-                            || inFlight >= config.maxInFlightPerGroup()) {
-                        return;
-                    }
-                    int n = Math.min(queue.size(), config.maxCommandsPerEntry());
-                    entry = new ArrayList<>(n);
-                    long bytes = 0;
-                    while (entry.size() < n) {
-                        long size = approximateSize(queue.peek().proposal().command());
-                        if (!entry.isEmpty() && bytes + size > MAX_ENTRY_BYTES) {
-                            break;
-                        }
-                        bytes += size;
-                        entry.add(queue.poll());
-                    }
-                    inFlight++;
-                }
-                List<Command.Proposal> proposals = new ArrayList<>(entry.size());
-                for (Pending p : entry) {
-                    proposals.add(p.proposal());
-                }
-                byte[] payload = CommandCodec.encodeAll(proposals);
-                long start = System.nanoTime();
-                RaftPeerId leader = null;
-                CompletableFuture<List<Outcome>> sent;
-                try {
-                    leader = forwardTarget();
-                    // Both ways complete on a callback thread.
-                    sent = leader == null ? propose(payload) : forward(leader, payload);
-                } catch (RuntimeException e) {
-                    // Sent neither way (no client for a group whose members are not known yet,
-                    // say): these commands fail, and the in-flight slot is given back below. An
-                    // exception escaping here used to keep the slot forever, so every later
-                    // write to the group through this node waited without an answer.
-                    sent = CompletableFuture.failedFuture(e);
-                }
-                boolean proposedHere = leader == null;
-                sent.whenComplete(
-                        (outcomes, error) -> {
-                            if (proposedHere && error == null) {
-                                observer.committed(entry.size(), System.nanoTime() - start);
+                            if (!reply.isSuccess()) {
+                                throw replyFailure(reply);
                             }
-                            synchronized (this) {
-                                inFlight--;
-                            }
-                            complete(entry, outcomes, error);
-                            if (error != null || !lingerAfter(entry.size())) {
-                                pump();
-                            }
-                        });
-            }
-        }
+                            return OutcomeCodec.decode(
+                                    reply.getMessage().getContent().toByteArray());
+                        },
+                        callbacks);
+    }
 
-        /**
-         * After an entry of {@code committed} commands, holds the next one back until as many
-         * commands are queued again or {@code minikv.raft.batch-linger-micros} pass. Under load the
-         * writers of the entry just committed come back within a millisecond or two (their answer,
-         * their next request, a follower's forward); proposing at once sends the few already queued
-         * as an entry of their own and leaves the rest to wait behind it, so the writers split into
-         * cohorts and every Raft round, whose cost hardly depends on its size, carries fewer
-         * commands. Light load (small entries) never waits. Returns whether it lingers.
-         */
-        private boolean lingerAfter(int committed) {
-            long micros = config.batchLingerMicros();
-            long linger;
-            synchronized (this) {
-                if (!lingers(micros, committed, queue.size())) {
-                    return false;
-                }
-                lingerFor = committed;
-                linger = ++lingers;
-            }
-            try {
-                timer.schedule(
-                        () -> endLinger(linger),
-                        micros,
-                        java.util.concurrent.TimeUnit.MICROSECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException closing) {
-                synchronized (this) {
-                    lingerFor = 0;
-                }
-                return false;
-            }
-            return true;
+    /**
+     * The leader to hand this node's commands to, or null to propose them here (this node leads,
+     * forwarding is off, the leader is unknown, or forwarding to it failed lately).
+     */
+    private RaftPeerId forwardTarget(int group) {
+        if (!config.forwardToLeader() || isLeader(group)) {
+            return null;
         }
-
-        private void endLinger(long linger) {
-            synchronized (this) {
-                if (linger == lingers) {
-                    lingerFor = 0;
-                }
-            }
-            wakePump();
+        RaftPeerId leader = knownLeader(group);
+        if (leader == null || leader.equals(server.getId())) {
+            return null;
         }
+        return forwardBackoffs[group].blocks(leader) ? null : leader;
+    }
 
-        /** Makes {@code payload} a log entry: this node's own, or a client's to the leader. */
-        private CompletableFuture<List<Outcome>> propose(byte[] payload) {
-            return deadlines
-                    .bound(write(group, payload))
-                    .handleAsync(
-                            (reply, error) -> {
+    /**
+     * Forwards the commands to {@code leader}, which adds them to its own proposer's queue. When it
+     * turns out not to lead, nothing was proposed and they become an entry of their own. A failure
+     * leaves their outcome unknown (the leader may have proposed them), so they are not retried;
+     * the next commands go the retrying way until a new leader is known.
+     */
+    private CompletableFuture<List<Outcome>> forward(int group, RaftPeerId leader, byte[] payload) {
+        Message request = Message.valueOf(ByteString.copyFrom(ForwardedProposals.request(payload)));
+        CompletableFuture<RaftClientReply> sent;
+        try {
+            sent = forwardClient(group).async().sendStaleRead(request, ANY_INDEX, leader);
+        } catch (RuntimeException e) {
+            sent = CompletableFuture.failedFuture(e);
+        }
+        return deadlines
+                .bound(sent)
+                .handleAsync(
+                        (reply, error) -> {
+                            try {
                                 if (error != null) {
                                     throw asCompletion(error);
                                 }
                                 if (!reply.isSuccess()) {
                                     throw replyFailure(reply);
                                 }
-                                return OutcomeCodec.decode(
-                                        reply.getMessage().getContent().toByteArray());
-                            },
-                            callbacks);
+                                var outcomes =
+                                        ForwardedProposals.decode(
+                                                reply.getMessage().getContent().toByteArray());
+                                return outcomes.isPresent()
+                                        ? CompletableFuture.completedFuture(outcomes.get())
+                                        : propose(group, payload);
+                            } catch (RuntimeException e) {
+                                // A Ratis client closes its window to a server after a failure it
+                                // does not retry; the next forward needs a new one.
+                                dropForwardClient(group);
+                                forwardBackoffs[group].failed(leader);
+                                throw e;
+                            }
+                        },
+                        callbacks)
+                .thenCompose(f -> f);
+    }
+
+    /** The leader forwarding to last failed, and until when it is not tried again. */
+    private static final class ForwardBackoff {
+        private RaftPeerId leader;
+        private long untilNanos;
+
+        synchronized boolean blocks(RaftPeerId candidate) {
+            return candidate.equals(leader) && System.nanoTime() < untilNanos;
         }
 
-        /**
-         * The leader to hand this node's commands to, or null to propose them here (this node
-         * leads, forwarding is off, the leader is unknown, or forwarding to it failed lately).
-         */
-        private RaftPeerId forwardTarget() {
-            if (!config.forwardToLeader() || isLeader(group)) {
-                return null;
-            }
-            RaftPeerId leader = knownLeader(group);
-            if (leader == null || leader.equals(server.getId())) {
-                return null;
-            }
-            synchronized (this) {
-                if (leader.equals(failedLeader) && System.nanoTime() < failedUntilNanos) {
-                    return null;
-                }
-            }
-            return leader;
-        }
-
-        /**
-         * Forwards the commands to {@code leader}, which adds them to its own proposer's queue.
-         * When it turns out not to lead, nothing was proposed and they become an entry of their
-         * own. A failure leaves their outcome unknown (the leader may have proposed them), so they
-         * are not retried; the next commands go the retrying way until a new leader is known.
-         */
-        private CompletableFuture<List<Outcome>> forward(RaftPeerId leader, byte[] payload) {
-            Message request =
-                    Message.valueOf(ByteString.copyFrom(ForwardedProposals.request(payload)));
-            CompletableFuture<RaftClientReply> sent;
-            try {
-                sent = forwardClient(group).async().sendStaleRead(request, ANY_INDEX, leader);
-            } catch (RuntimeException e) {
-                sent = CompletableFuture.failedFuture(e);
-            }
-            return deadlines
-                    .bound(sent)
-                    .handleAsync(
-                            (reply, error) -> {
-                                try {
-                                    if (error != null) {
-                                        throw asCompletion(error);
-                                    }
-                                    if (!reply.isSuccess()) {
-                                        throw replyFailure(reply);
-                                    }
-                                    var outcomes =
-                                            ForwardedProposals.decode(
-                                                    reply.getMessage().getContent().toByteArray());
-                                    return outcomes.isPresent()
-                                            ? CompletableFuture.completedFuture(outcomes.get())
-                                            : propose(payload);
-                                } catch (RuntimeException e) {
-                                    // A Ratis client closes its window to a server after a
-                                    // failure it does not retry; the next forward needs a new one.
-                                    dropForwardClient(group);
-                                    synchronized (this) {
-                                        failedLeader = leader;
-                                        failedUntilNanos =
-                                                System.nanoTime() + FORWARD_BACKOFF_NANOS;
-                                    }
-                                    throw e;
-                                }
-                            },
-                            callbacks)
-                    .thenCompose(f -> f);
-        }
-
-        /** Commands another member forwarded, when this node leads the group. */
-        CompletableFuture<List<Outcome>> submitAll(List<Command.Proposal> forwarded) {
-            List<CompletableFuture<Outcome>> futures = new ArrayList<>(forwarded.size());
-            List<Pending> pending = new ArrayList<>(forwarded.size());
-            for (Command.Proposal p : forwarded) {
-                CompletableFuture<Outcome> done = new CompletableFuture<>();
-                futures.add(done);
-                pending.add(new Pending(p, done));
-            }
-            enqueue(pending);
-            return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
-                    .thenApply(ignored -> futures.stream().map(CompletableFuture::join).toList());
-        }
-
-        private void complete(List<Pending> entry, List<Outcome> outcomes, Throwable error) {
-            if (error != null) {
-                dropClientIfClosed(group, error);
-                for (Pending p : entry) {
-                    p.done().completeExceptionally(error);
-                }
-                return;
-            }
-            for (int i = 0; i < entry.size(); i++) {
-                entry.get(i).done().complete(outcomes.get(i));
-            }
+        synchronized void failed(RaftPeerId failedLeader) {
+            leader = failedLeader;
+            untilNanos = System.nanoTime() + FORWARD_BACKOFF_NANOS;
         }
     }
 
@@ -1052,15 +862,6 @@ public final class RatisReplicator implements Replicator {
                             },
                             callbacks);
         }
-    }
-
-    private static long approximateSize(Command c) {
-        return switch (c) {
-            case Command.Put p -> 64 + p.key().key().length + p.value().length;
-            case Command.Delete d -> 64 + d.key().key().length;
-            case Command.Batch b ->
-                    b.ops().stream().mapToLong(RatisReplicator::approximateSize).sum();
-        };
     }
 
     /**

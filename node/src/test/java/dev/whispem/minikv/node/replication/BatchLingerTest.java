@@ -21,12 +21,12 @@ class BatchLingerTest {
 
     @Test
     void onlyALargeEntryLingersAndOnlyUntilAsManyCommandsWait() {
-        int large = RatisReplicator.LINGER_AFTER_COMMANDS;
-        assertThat(RatisReplicator.lingers(2000, large, 0)).isTrue();
-        assertThat(RatisReplicator.lingers(2000, large, large - 1)).isTrue();
-        assertThat(RatisReplicator.lingers(2000, large, large)).as("writers are back").isFalse();
-        assertThat(RatisReplicator.lingers(2000, large - 1, 0)).as("light load").isFalse();
-        assertThat(RatisReplicator.lingers(0, 1000, 0)).as("linger off").isFalse();
+        int large = GroupProposer.LINGER_AFTER_COMMANDS;
+        assertThat(GroupProposer.lingers(2000, large, 0)).isTrue();
+        assertThat(GroupProposer.lingers(2000, large, large - 1)).isTrue();
+        assertThat(GroupProposer.lingers(2000, large, large)).as("writers are back").isFalse();
+        assertThat(GroupProposer.lingers(2000, large - 1, 0)).as("light load").isFalse();
+        assertThat(GroupProposer.lingers(0, 1000, 0)).as("linger off").isFalse();
     }
 
     /**
@@ -37,7 +37,7 @@ class BatchLingerTest {
     @Test
     void writesCaughtInALingerAreProposedWhenItEnds() throws Exception {
         try (RaftReplicas replicas =
-                new RaftReplicas(dir, 0, RatisReplicator.LINGER_AFTER_COMMANDS, true)) {
+                new RaftReplicas(dir, 0, GroupProposer.LINGER_AFTER_COMMANDS, true)) {
             replicas.batchLingerMicros = 300_000;
             replicas.startAll();
             writeBurstsThenLoneWrites(replicas);
