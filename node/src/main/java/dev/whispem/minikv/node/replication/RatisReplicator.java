@@ -189,7 +189,10 @@ public final class RatisReplicator implements Replicator {
             cores[g] = new GroupStateMachine(g, store);
             proposers[g] = new GroupProposer(g, config, entrySender, submitter, timer, observer);
             forwardBackoffs[g] = new ForwardBackoff();
-            barriers[g] = new ReadBarrier(g);
+            int group = g;
+            barriers[g] =
+                    new ReadBarrier(
+                            fromEventLoop -> readRound(group, fromEventLoop), callbacks, observer);
         }
         RaftPeerId selfId = RaftPeerId.valueOf(config.nodeId());
         this.peerHttp =
@@ -791,77 +794,24 @@ public final class RatisReplicator implements Replicator {
         }
     }
 
-    /** Shares one ReadIndex round among all reads waiting when it starts. */
-    private final class ReadBarrier {
-        private final int group;
-        private List<CompletableFuture<Long>> waiting = new ArrayList<>();
-        private boolean running;
-
-        ReadBarrier(int group) {
-            this.group = group;
-        }
-
-        CompletableFuture<Long> await() {
-            CompletableFuture<Long> f = new CompletableFuture<>();
-            synchronized (this) {
-                waiting.add(f);
-            }
-            start(true);
-            return f;
-        }
-
-        /**
-         * Starts a round for the reads waiting, unless one is running. From an event loop the round
-         * is sent from the submitter; from a callback thread (the end of the previous round) it is
-         * sent at once, before that round's reads are answered, so the next round trip overlaps
-         * their lookups and answers. Every read it covers arrived before it starts.
-         */
-        private void start(boolean onEventLoop) {
-            List<CompletableFuture<Long>> batch;
-            synchronized (this) {
-                if (running || waiting.isEmpty()) {
-                    return;
-                }
-                running = true;
-                batch = waiting;
-                waiting = new ArrayList<>();
-            }
-            observer.readBarrier(batch.size());
-            java.util.function.Supplier<CompletableFuture<RaftClientReply>> round =
-                    () -> {
-                        try {
-                            return send(group, new byte[0], RaftClientRequest.readRequestType());
-                        } catch (RuntimeException e) {
-                            // Thrown here it would leave this barrier running for good.
-                            return CompletableFuture.failedFuture(e);
-                        }
-                    };
-            deadlines
-                    .bound(onEventLoop ? offCaller(round) : round.get())
-                    .whenCompleteAsync(
-                            (reply, error) -> {
-                                synchronized (this) {
-                                    running = false;
-                                }
-                                start(false);
-                                if (error == null && !reply.isSuccess()) {
-                                    error = replyFailure(reply);
-                                }
-                                for (CompletableFuture<Long> f : batch) {
-                                    if (error != null) {
-                                        f.completeExceptionally(error);
-                                    } else {
-                                        f.complete(
-                                                java.nio.ByteBuffer.wrap(
-                                                                reply.getMessage()
-                                                                        .getContent()
-                                                                        .toByteArray())
-                                                        .getLong());
-                                    }
-                                }
-                            },
-                            callbacks);
-        }
+    /**
+     * One ReadIndex round of {@code group}, answering the read index. From an event loop it is sent
+     * from the submitter, which may wait on Ratis.
+     */
+    private CompletableFuture<Long> readRound(int group, boolean fromEventLoop) {
+        java.util.function.Supplier<CompletableFuture<RaftClientReply>> round =
+                () -> send(group, new byte[0], RaftClientRequest.readRequestType());
+        return deadlines
+                .bound(fromEventLoop ? offCaller(round) : round.get())
+                .thenApply(
+                        reply -> {
+                            if (!reply.isSuccess()) {
+                                throw replyFailure(reply);
+                            }
+                            return java.nio.ByteBuffer.wrap(
+                                            reply.getMessage().getContent().toByteArray())
+                                    .getLong();
+                        });
     }
 
     /**
