@@ -222,7 +222,9 @@ public final class CoordinatorService implements AutoCloseable {
                 || now - lastTransferEnded < 2 * settings.heartbeatInterval().toMillis()) {
             return;
         }
-        LeaderBalancer.next(map, leading, live())
+        // Only servers heard from in the last two heartbeats: one that is shutting down stopped
+        // reporting first, and stays "live" for the whole liveness timeout.
+        LeaderBalancer.next(map, leading, heardWithin(2 * settings.heartbeatInterval().toMillis()))
                 .ifPresent(
                         t -> {
                             ClusterMap.Volume from = map.volumes().get(t.from());
@@ -324,11 +326,15 @@ public final class CoordinatorService implements AutoCloseable {
 
     /** Volume servers heard from within the liveness timeout. */
     Set<String> live() {
+        return heardWithin(settings.livenessTimeout().toMillis());
+    }
+
+    private Set<String> heardWithin(long millis) {
         long now = clock.getAsLong();
         Set<String> out = new HashSet<>();
         lastSeen.forEach(
                 (id, at) -> {
-                    if (now - at <= settings.livenessTimeout().toMillis()) {
+                    if (now - at <= millis) {
                         out.add(id);
                     }
                 });

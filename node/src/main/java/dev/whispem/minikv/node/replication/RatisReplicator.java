@@ -816,21 +816,30 @@ public final class RatisReplicator implements Replicator {
 
     /**
      * Asks this node's Raft server to hand leadership of {@code group} to {@code newLeader} (or,
-     * when null, to any other member); completes when the transfer is done or has failed.
+     * when null, to the follower most caught up); completes when the transfer is done or has
+     * failed. Only to a follower that answered this leader within the smallest election timeout:
+     * Ratis holds the group's new writes back while a transfer is under way, so a transfer to a
+     * member that is down would stall them until it times out.
      */
     @Override
     public CompletableFuture<Boolean> transferLeadership(int group, String newLeader) {
-        String target = newLeader;
-        if (target == null) {
-            target =
-                    groupPeers[group].stream()
-                            .map(p -> p.getId().toString())
-                            .filter(id -> !id.equals(server.getId().toString()))
-                            .findFirst()
-                            .orElse(null);
+        if (!isLeader(group)) {
+            return CompletableFuture.failedFuture(new NotLeaderException(leaderName(group)));
         }
+        List<String> ready = responsiveFollowers(group);
+        String target = newLeader == null ? ready.stream().findFirst().orElse(null) : newLeader;
         if (target == null) {
             return CompletableFuture.completedFuture(false);
+        }
+        if (!ready.contains(target)) {
+            return CompletableFuture.failedFuture(
+                    new IllegalStateException(
+                            target
+                                    + " is not a follower of group "
+                                    + group
+                                    + " that answered its leader within the last "
+                                    + config.electionTimeoutMinMillis()
+                                    + " ms; leadership stays here"));
         }
         try {
             return server.transferLeadershipAsync(
@@ -844,6 +853,36 @@ public final class RatisReplicator implements Replicator {
                     .thenApply(RaftClientReply::isSuccess);
         } catch (IOException e) {
             return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private String leaderName(int group) {
+        RaftPeerId leader = knownLeader(group);
+        return leader == null ? null : leader.toString();
+    }
+
+    /**
+     * The followers of {@code group}, which this node leads, that answered within the smallest
+     * election timeout, the most caught up first.
+     */
+    private List<String> responsiveFollowers(int group) {
+        try {
+            var info = server.getDivision(groupIds[group]).getInfo();
+            long[] match = info.getFollowerMatchIndices();
+            var followers = info.getRoleInfoProto().getLeaderInfo().getFollowerInfoList();
+            List<Integer> order = new ArrayList<>();
+            for (int i = 0; i < followers.size() && i < match.length; i++) {
+                if (followers.get(i).getLastRpcElapsedTimeMs()
+                        <= config.electionTimeoutMinMillis()) {
+                    order.add(i);
+                }
+            }
+            order.sort((x, y) -> Long.compare(match[y], match[x]));
+            return order.stream()
+                    .map(i -> followers.get(i).getId().getId().toStringUtf8())
+                    .toList();
+        } catch (IOException notHostedHere) {
+            return List.of();
         }
     }
 

@@ -1,0 +1,101 @@
+package dev.whispem.minikv.node.replication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A group's leader hands its leadership only to a member that answers it: Ratis holds new writes
+ * back during a transfer, so one to a member that is down would stall them until it timed out.
+ */
+class LeadershipTransferTest {
+
+    @TempDir Path dir;
+
+    private RaftReplicas replicas;
+
+    @AfterEach
+    void stop() {
+        if (replicas != null) {
+            replicas.close();
+        }
+    }
+
+    /**
+     * Asks {@code from} to hand group 0 to {@code to} until it does: a leader just elected has not
+     * heard from its followers yet, and refuses until it has.
+     */
+    private static void awaitTransfer(RaftReplicas.Node from, String to) throws Exception {
+        RaftReplicas.await(
+                "a transfer from " + from.id + " to " + (to == null ? "any member" : to),
+                () -> {
+                    try {
+                        return from.replicator.transferLeadership(0, to).get(30, TimeUnit.SECONDS);
+                    } catch (ExecutionException e) {
+                        if (e.getCause().getMessage().contains("answered its leader within")) {
+                            return false;
+                        }
+                        throw new AssertionError(e);
+                    } catch (Exception e) {
+                        throw new AssertionError(e);
+                    }
+                });
+    }
+
+    @Test
+    void leadershipGoesOnlyToAMemberThatAnswers() throws Exception {
+        replicas = new RaftReplicas(dir, 0, 1024, true);
+        replicas.startAll();
+        RaftReplicas.Node leader = replicas.leaderOf(0);
+        RaftReplicas.Node[] others =
+                replicas.nodes.stream().filter(n -> n != leader).toArray(RaftReplicas.Node[]::new);
+
+        // A member that is not the leader refuses and names the leader.
+        assertThatThrownBy(() -> others[0].replicator.transferLeadership(0, others[1].id).get())
+                .isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(NotLeaderException.class);
+
+        // Asked by name, leadership moves to a member that answers.
+        awaitTransfer(leader, others[0].id);
+        RaftReplicas.await("the new leader to take over", () -> others[0].replicator.isLeader(0));
+
+        // With one member down, a transfer to it is refused at once, and writes go on.
+        RaftReplicas.Node down = leader;
+        RaftReplicas.Node newLeader = others[0];
+        down.close();
+        // Silent for longer than the smallest election timeout (1 s in RaftReplicas).
+        Thread.sleep(2_500);
+        assertThatThrownBy(
+                        () ->
+                                newLeader
+                                        .replicator
+                                        .transferLeadership(0, down.id)
+                                        .get(1, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
+                .hasMessageContaining("answered its leader within");
+        assertThat(newLeader.replicator.isLeader(0)).isTrue();
+        Outcome written =
+                newLeader
+                        .replicator
+                        .submit(
+                                0,
+                                new Command.Put(
+                                        RaftReplicas.keyInGroup0(1),
+                                        "v".getBytes(StandardCharsets.UTF_8),
+                                        0,
+                                        Precondition.NONE))
+                        .get(30, TimeUnit.SECONDS);
+        assertThat(written).isInstanceOf(Outcome.Written.class);
+
+        // Without a name, it goes to the member that answers.
+        awaitTransfer(newLeader, null);
+        RaftReplicas.await("the last member to lead", () -> others[1].replicator.isLeader(0));
+    }
+}
