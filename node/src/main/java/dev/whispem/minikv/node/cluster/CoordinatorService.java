@@ -49,6 +49,9 @@ public final class CoordinatorService implements AutoCloseable {
     /** When the last leadership transfer for balance ended; the next waits for fresh reports. */
     private volatile long lastTransferEnded = Long.MIN_VALUE / 2;
 
+    /** When a refused transfer (group and target) was last logged at INFO. */
+    private final Map<String, Long> refusalLogged = new ConcurrentHashMap<>();
+
     private final java.util.concurrent.atomic.AtomicBoolean transferring =
             new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.concurrent.atomic.AtomicLong leaderTransfers =
@@ -231,21 +234,36 @@ public final class CoordinatorService implements AutoCloseable {
                             if (from == null || !transferring.compareAndSet(false, true)) {
                                 return;
                             }
-                            CompletableFuture.runAsync(() -> transfer(t, from.http()), changes)
+                            CompletableFuture.supplyAsync(() -> transfer(t, from.http()), changes)
                                     .whenComplete(
-                                            (v, e) -> {
-                                                lastTransferEnded = clock.getAsLong();
+                                            (done, e) -> {
+                                                // After a refusal the balancer rests a while: the
+                                                // same transfer would be chosen again, and its
+                                                // cause (a lagging member) takes time to pass.
+                                                lastTransferEnded =
+                                                        clock.getAsLong()
+                                                                + (Boolean.TRUE.equals(done)
+                                                                        ? 0
+                                                                        : REFUSED_TRANSFER_PAUSE_MILLIS);
                                                 transferring.set(false);
                                             });
                         });
     }
 
-    private void transfer(LeaderBalancer.Transfer t, String fromHttp) {
+    /** How long the leader balancer rests after a transfer was refused or failed. */
+    private static final long REFUSED_TRANSFER_PAUSE_MILLIS = 30_000;
+
+    /** Asks the group's leader to hand over; whether it did. */
+    private boolean transfer(LeaderBalancer.Transfer t, String fromHttp) {
         ClusterHttp.Answer a =
                 http.send(
                         fromHttp,
                         "POST",
-                        "/v1/admin/groups/" + t.group() + "/transfer-leadership?to=" + t.to(),
+                        "/v1/admin/groups/"
+                                + t.group()
+                                + "/transfer-leadership?to="
+                                + java.net.URLEncoder.encode(
+                                        t.to(), java.nio.charset.StandardCharsets.UTF_8),
                         null,
                         java.time.Duration.ofSeconds(15));
         if (a.ok()) {
@@ -255,10 +273,27 @@ public final class CoordinatorService implements AutoCloseable {
             LOG.infof(
                     "group %d: leadership %s -> %s for balance (%s led %d groups, %s %d)",
                     t.group(), t.from(), t.to(), t.from(), t.fromLeads(), t.to(), t.toLeads());
+            return true;
         } else {
-            LOG.infof(
+            // The same refusal comes back after every pause while its cause lasts (a member the
+            // coordinators hear from but its leader does not): logged once a minute.
+            String key = t.group() + ">" + t.to();
+            long now = clock.getAsLong();
+            Long last = refusalLogged.get(key);
+            Logger.Level level =
+                    last == null || now - last >= 60_000 ? Logger.Level.INFO : Logger.Level.DEBUG;
+            if (level == Logger.Level.INFO) {
+                refusalLogged.put(key, now);
+            }
+            LOG.logf(
+                    level,
                     "group %d: leadership not handed %s -> %s: %d %s",
-                    t.group(), t.from(), t.to(), a.status(), a.body());
+                    t.group(),
+                    t.from(),
+                    t.to(),
+                    a.status(),
+                    a.body());
+            return false;
         }
     }
 

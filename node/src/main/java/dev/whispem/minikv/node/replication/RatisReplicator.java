@@ -817,9 +817,9 @@ public final class RatisReplicator implements Replicator {
     /**
      * Asks this node's Raft server to hand leadership of {@code group} to {@code newLeader} (or,
      * when null, to the follower most caught up); completes when the transfer is done or has
-     * failed. Only to a follower that answered this leader within the smallest election timeout:
-     * Ratis holds the group's new writes back while a transfer is under way, so a transfer to a
-     * member that is down would stall them until it times out.
+     * failed. Only to a follower that answered this leader within the smallest election timeout and
+     * is nearly caught up: Ratis holds the group's new writes back while a transfer is under way,
+     * so a transfer to a member that is down or far behind would stall them until it times out.
      */
     @Override
     public CompletableFuture<Boolean> transferLeadership(int group, String newLeader) {
@@ -839,7 +839,9 @@ public final class RatisReplicator implements Replicator {
                                     + group
                                     + " that answered its leader within the last "
                                     + config.electionTimeoutMinMillis()
-                                    + " ms; leadership stays here"));
+                                    + " ms and is at most "
+                                    + MAX_TRANSFER_LAG
+                                    + " entries behind; leadership stays here"));
         }
         try {
             return server.transferLeadershipAsync(
@@ -862,28 +864,55 @@ public final class RatisReplicator implements Replicator {
     }
 
     /**
-     * The followers of {@code group}, which this node leads, that answered within the smallest
-     * election timeout, the most caught up first.
+     * Most entries a transfer target may lag the leader's commit index by. Ratis waits for the
+     * target to catch up before handing over, holding new writes back meanwhile; a replica
+     * replaying a long log (just restarted, or just added) would keep them waiting until the
+     * transfer timed out.
+     */
+    static final long MAX_TRANSFER_LAG = 128;
+
+    /**
+     * The followers of {@code group}, which this node leads, that may take its leadership ({@link
+     * #transferTargets}).
      */
     private List<String> responsiveFollowers(int group) {
         try {
-            var info = server.getDivision(groupIds[group]).getInfo();
+            var division = server.getDivision(groupIds[group]);
+            var info = division.getInfo();
             long[] match = info.getFollowerMatchIndices();
             var followers = info.getRoleInfoProto().getLeaderInfo().getFollowerInfoList();
-            List<Integer> order = new ArrayList<>();
+            List<FollowerState> states = new ArrayList<>();
             for (int i = 0; i < followers.size() && i < match.length; i++) {
-                if (followers.get(i).getLastRpcElapsedTimeMs()
-                        <= config.electionTimeoutMinMillis()) {
-                    order.add(i);
-                }
+                states.add(
+                        new FollowerState(
+                                followers.get(i).getId().getId().toStringUtf8(),
+                                followers.get(i).getLastRpcElapsedTimeMs(),
+                                match[i]));
             }
-            order.sort((x, y) -> Long.compare(match[y], match[x]));
-            return order.stream()
-                    .map(i -> followers.get(i).getId().getId().toStringUtf8())
-                    .toList();
+            return transferTargets(
+                    states,
+                    division.getRaftLog().getLastCommittedIndex(),
+                    config.electionTimeoutMinMillis());
         } catch (IOException notHostedHere) {
             return List.of();
         }
+    }
+
+    /** A follower as its leader sees it. */
+    record FollowerState(String id, long lastAnsweredMillisAgo, long matchIndex) {}
+
+    /**
+     * The followers that answered within {@code silentAfterMillis} and lag the commit index by at
+     * most {@link #MAX_TRANSFER_LAG} entries, the most caught up first.
+     */
+    static List<String> transferTargets(
+            List<FollowerState> followers, long committed, long silentAfterMillis) {
+        return followers.stream()
+                .filter(f -> f.lastAnsweredMillisAgo() <= silentAfterMillis)
+                .filter(f -> committed - f.matchIndex() <= MAX_TRANSFER_LAG)
+                .sorted(java.util.Comparator.comparingLong(FollowerState::matchIndex).reversed())
+                .map(FollowerState::id)
+                .toList();
     }
 
     public int groupCount() {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -97,5 +98,21 @@ class LeadershipTransferTest {
         // Without a name, it goes to the member that answers.
         awaitTransfer(newLeader, null);
         RaftReplicas.await("the last member to lead", () -> others[1].replicator.isLeader(0));
+    }
+
+    @Test
+    void onlyFollowersThatAnswerAndAreNearlyCaughtUpMayLead() {
+        long committed = 1_000;
+        long lagLimit = RatisReplicator.MAX_TRANSFER_LAG;
+        List<RatisReplicator.FollowerState> followers =
+                List.of(
+                        new RatisReplicator.FollowerState("behind", 10, committed - lagLimit - 1),
+                        new RatisReplicator.FollowerState("silent", 1_001, committed),
+                        new RatisReplicator.FollowerState("close", 1_000, committed - lagLimit),
+                        new RatisReplicator.FollowerState("current", 5, committed));
+
+        assertThat(RatisReplicator.transferTargets(followers, committed, 1_000))
+                .containsExactly("current", "close");
+        assertThat(RatisReplicator.transferTargets(List.of(), committed, 1_000)).isEmpty();
     }
 }
