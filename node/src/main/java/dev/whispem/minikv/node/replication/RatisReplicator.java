@@ -1090,16 +1090,36 @@ public final class RatisReplicator implements Replicator {
      * stays closed; forget it so the next request builds a fresh one.
      */
     private void dropClientIfClosed(int group, Throwable error) {
+        if (closedClient(error)) {
+            closeClient(group);
+        }
+    }
+
+    /** Whether {@code error} says the Ratis client (or its window) was closed. */
+    private static boolean closedClient(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t instanceof org.apache.ratis.protocol.exceptions.AlreadyClosedException) {
-                closeClient(group);
-                return;
+                return true;
             }
         }
+        return false;
     }
 
     @Override
     public CompletableFuture<byte[]> query(int group, byte[] query) {
+        // A Ratis client closes its window after a failure it does not retry (a leader change
+        // can cause one), and the next call through it fails unsent. A read may go again, on a
+        // new client: the closed one was dropped on the way. A write may not, since calls that
+        // were in the window when it closed may have reached the leader.
+        return queryOnce(group, query)
+                .exceptionallyCompose(
+                        e ->
+                                !hosts(group) && closedClient(e)
+                                        ? queryOnce(group, query)
+                                        : CompletableFuture.failedFuture(e));
+    }
+
+    private CompletableFuture<byte[]> queryOnce(int group, byte[] query) {
         CompletableFuture<RaftClientReply> reply =
                 hosts(group)
                         ? offCaller(() -> send(group, query, RaftClientRequest.readRequestType()))
