@@ -858,9 +858,14 @@ public final class RatisReplicator implements Replicator {
         }
     }
 
+    /** The group's leader as this node knows it, for an error message; null when unknown. */
     private String leaderName(int group) {
-        RaftPeerId leader = knownLeader(group);
-        return leader == null ? null : leader.toString();
+        try {
+            RaftPeerId leader = knownLeader(group);
+            return leader == null ? null : leader.toString();
+        } catch (RuntimeException noClientForTheGroup) {
+            return null;
+        }
     }
 
     /**
