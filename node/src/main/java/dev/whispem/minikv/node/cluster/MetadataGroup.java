@@ -3,6 +3,7 @@ package dev.whispem.minikv.node.cluster;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.whispem.minikv.node.replication.FollowerState;
 import dev.whispem.minikv.node.replication.NotLeaderException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -204,19 +205,13 @@ public final class MetadataGroup {
     public Map<String, FollowerProgress> followers() {
         Map<String, FollowerProgress> out = new HashMap<>();
         try {
-            DivisionInfo info = division().getInfo();
-            if (!info.isLeader()) {
-                return out;
-            }
             long committed = division().getRaftLog().getLastCommittedIndex();
-            long[] match = info.getFollowerMatchIndices();
-            var followers = info.getRoleInfoProto().getLeaderInfo().getFollowerInfoList();
-            for (int i = 0; i < followers.size() && i < match.length; i++) {
+            for (FollowerState f : FollowerState.of(division())) {
                 out.put(
-                        followers.get(i).getId().getId().toStringUtf8(),
+                        f.id(),
                         new FollowerProgress(
-                                Math.max(0, committed - match[i]),
-                                followers.get(i).getLastRpcElapsedTimeMs()));
+                                Math.max(0, committed - f.matchIndex()),
+                                f.lastAnsweredMillisAgo()));
             }
         } catch (IOException e) {
             LOG.debug("follower progress", e);

@@ -883,17 +883,7 @@ public final class RatisReplicator implements Replicator {
     private List<String> responsiveFollowers(int group) {
         try {
             var division = server.getDivision(groupIds[group]);
-            var info = division.getInfo();
-            long[] match = info.getFollowerMatchIndices();
-            var followers = info.getRoleInfoProto().getLeaderInfo().getFollowerInfoList();
-            List<FollowerState> states = new ArrayList<>();
-            for (int i = 0; i < followers.size() && i < match.length; i++) {
-                states.add(
-                        new FollowerState(
-                                followers.get(i).getId().getId().toStringUtf8(),
-                                followers.get(i).getLastRpcElapsedTimeMs(),
-                                match[i]));
-            }
+            List<FollowerState> states = FollowerState.of(division);
             return transferTargets(
                     states,
                     division.getRaftLog().getLastCommittedIndex(),
@@ -902,9 +892,6 @@ public final class RatisReplicator implements Replicator {
             return List.of();
         }
     }
-
-    /** A follower as its leader sees it. */
-    record FollowerState(String id, long lastAnsweredMillisAgo, long matchIndex) {}
 
     /**
      * The followers that answered within {@code silentAfterMillis} and lag the commit index by at

@@ -104,12 +104,12 @@ class LeadershipTransferTest {
     void onlyFollowersThatAnswerAndAreNearlyCaughtUpMayLead() {
         long committed = 1_000;
         long lagLimit = RatisReplicator.MAX_TRANSFER_LAG;
-        List<RatisReplicator.FollowerState> followers =
+        List<FollowerState> followers =
                 List.of(
-                        new RatisReplicator.FollowerState("behind", 10, committed - lagLimit - 1),
-                        new RatisReplicator.FollowerState("silent", 1_001, committed),
-                        new RatisReplicator.FollowerState("close", 1_000, committed - lagLimit),
-                        new RatisReplicator.FollowerState("current", 5, committed));
+                        new FollowerState("behind", 10, committed - lagLimit - 1),
+                        new FollowerState("silent", 1_001, committed),
+                        new FollowerState("close", 1_000, committed - lagLimit),
+                        new FollowerState("current", 5, committed));
 
         assertThat(RatisReplicator.transferTargets(followers, committed, 1_000))
                 .containsExactly("current", "close");
