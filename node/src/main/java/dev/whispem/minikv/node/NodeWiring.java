@@ -264,6 +264,18 @@ public class NodeWiring {
                                 "minikv.read.barrier.size")
                         .description("Linearizable reads answered by one ReadIndex round")
                         .register(registry);
+        var roundsFromLeader =
+                io.micrometer.core.instrument.Counter.builder("minikv.read.rounds")
+                        .description(
+                                "Read rounds of shard-group replicas, by where the read index came from")
+                        .tag("via", "leader")
+                        .register(registry);
+        var ratisRounds =
+                io.micrometer.core.instrument.Counter.builder("minikv.read.rounds")
+                        .description(
+                                "Read rounds of shard-group replicas, by where the read index came from")
+                        .tag("via", "ratis")
+                        .register(registry);
         CommitObserver observer =
                 new CommitObserver() {
                     @Override
@@ -275,6 +287,11 @@ public class NodeWiring {
                     @Override
                     public void readBarrier(int reads) {
                         barrierSize.record(reads);
+                    }
+
+                    @Override
+                    public void readRound(boolean fromLeader) {
+                        (fromLeader ? roundsFromLeader : ratisRounds).increment();
                     }
                 };
         if (clusterMode(node, raft)) {

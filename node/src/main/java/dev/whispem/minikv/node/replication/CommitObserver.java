@@ -9,4 +9,11 @@ public interface CommitObserver {
 
     /** One ReadIndex round answered {@code reads} linearizable reads waiting for it. */
     default void readBarrier(int reads) {}
+
+    /**
+     * A read round on a replica ended: {@code fromLeader} when the leader answered its read index
+     * ({@link LeaderReadIndex}), false for Ratis' own ReadIndex round (the leader's, or a follower
+     * falling back to it).
+     */
+    default void readRound(boolean fromLeader) {}
 }

@@ -67,11 +67,12 @@ final class KvStateMachine extends SnapshotStateMachine {
     private final PeerHttp peers;
     private final Executor installer;
     private final java.util.function.Function<byte[], CompletableFuture<byte[]>> forwarded;
+    private final AppliedWaiters appliedWaiters = new AppliedWaiters();
     private volatile Path smDir;
 
     /**
      * @param forwarded takes commands another member forwarded ({@link ForwardedProposals}) and
-     *     completes with the answer to send back
+     *     read-index requests ({@link LeaderReadIndex}), and completes with the answer to send back
      */
     KvStateMachine(
             GroupStateMachine core,
@@ -220,6 +221,36 @@ final class KvStateMachine extends SnapshotStateMachine {
     @Override
     public synchronized void notifyTermIndexUpdated(long term, long index) {
         advanceApplied(term, index);
+    }
+
+    /**
+     * Completes once this replica has applied the log up to {@code index}, on the thread that
+     * applied it (callers continue on an executor of their own).
+     */
+    CompletableFuture<Void> awaitApplied(long index) {
+        return appliedWaiters.await(index);
+    }
+
+    @Override
+    protected void setLastAppliedTermIndex(TermIndex at) {
+        super.setLastAppliedTermIndex(at);
+        // Ratis' constructor sets it before this class's fields exist.
+        if (at != null && appliedWaiters != null) {
+            appliedWaiters.applied(at.getIndex());
+        }
+    }
+
+    @Override
+    protected boolean updateLastAppliedTermIndex(TermIndex at) {
+        boolean moved = super.updateLastAppliedTermIndex(at);
+        appliedWaiters.applied(at.getIndex());
+        return moved;
+    }
+
+    @Override
+    public void close() throws IOException {
+        appliedWaiters.close("group " + core.group() + " is closing on this node");
+        super.close();
     }
 
     /** Moves the applied term-index forward; never back (an installed snapshot may be ahead). */
@@ -436,7 +467,7 @@ final class KvStateMachine extends SnapshotStateMachine {
             return CompletableFuture.completedFuture(revisionMessage()); // the read barrier
         }
         byte[] content = query.toByteArray(); // the one copy of the query
-        if (ForwardedProposals.isRequest(content)) {
+        if (ForwardedProposals.isRequest(content) || LeaderReadIndex.isRequest(content)) {
             return forwarded
                     .apply(content)
                     .thenApply(answer -> Message.valueOf(ByteString.copyFrom(answer)));

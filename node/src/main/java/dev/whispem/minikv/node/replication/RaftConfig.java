@@ -76,6 +76,15 @@ public interface RaftConfig {
     boolean forwardToLeader();
 
     /**
+     * A member that does not lead a group asks the leader for a read index ({@link
+     * LeaderReadIndex}, one client call the leader answers from its lease) and reads once it has
+     * applied that index, instead of running Ratis' follower ReadIndex round. False: Ratis' own
+     * round, for a cluster still partly on a release that does not answer the question.
+     */
+    @WithDefault("true")
+    boolean readIndexFromLeader();
+
+    /**
      * Longest wait, in microseconds, of the next log entry for the writers of the entry just
      * committed, after an entry of at least 8 commands (busy writers): it is proposed as soon as as
      * many commands are queued again, or when the wait ends. A Raft round costs about the same

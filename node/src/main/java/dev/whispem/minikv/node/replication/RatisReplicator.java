@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
@@ -387,11 +388,24 @@ public final class RatisReplicator implements Replicator {
         if (group < 0 || group >= groupIds.length || !hosts(group)) {
             throw new IllegalStateException("group " + group + " is not hosted here");
         }
-        var sm = server.getDivision(groupIds[group]).getStateMachine();
-        if (!(sm instanceof KvStateMachine kv)) {
-            throw new IllegalStateException("group " + group + " is not a shard group");
+        return shardMachine(group).exportTo(out);
+    }
+
+    /**
+     * The state machine of {@code group}'s replica on this node.
+     *
+     * @throws IllegalStateException when the group is not hosted here
+     */
+    private KvStateMachine shardMachine(int group) {
+        try {
+            if (server.getDivision(groupIds[group]).getStateMachine()
+                    instanceof KvStateMachine kv) {
+                return kv;
+            }
+        } catch (IOException notHosted) {
+            // reported below
         }
-        return kv.exportTo(out);
+        throw new IllegalStateException("group " + group + " is not hosted here");
     }
 
     @Override
@@ -685,7 +699,15 @@ public final class RatisReplicator implements Replicator {
      * forwarding is off, the leader is unknown, or forwarding to it failed lately).
      */
     private RaftPeerId forwardTarget(int group) {
-        if (!config.forwardToLeader() || isLeader(group)) {
+        return config.forwardToLeader() ? leaderToAsk(group) : null;
+    }
+
+    /**
+     * Another member that leads {@code group}, as this node knows it, unless forwarding to it
+     * failed lately; null when this node leads or the leader is unknown.
+     */
+    private RaftPeerId leaderToAsk(int group) {
+        if (isLeader(group)) {
             return null;
         }
         RaftPeerId leader = knownLeader(group);
@@ -773,6 +795,9 @@ public final class RatisReplicator implements Replicator {
      * its proposer's queue and the answer carries their outcomes once committed.
      */
     private CompletableFuture<byte[]> acceptForwarded(int group, byte[] request) {
+        if (LeaderReadIndex.isRequest(request)) {
+            return answerReadIndex(group);
+        }
         if (!isLeader(group)) {
             return CompletableFuture.completedFuture(ForwardedProposals.notLeader());
         }
@@ -795,10 +820,85 @@ public final class RatisReplicator implements Replicator {
     }
 
     /**
-     * One ReadIndex round of {@code group}, answering the read index. From an event loop it is sent
-     * from the submitter, which may wait on Ratis.
+     * One read round of {@code group}, answering the group's revision once this replica has applied
+     * everything committed before the round began. A follower asks the leader for its read index
+     * ({@link LeaderReadIndex}) when it can; otherwise Ratis runs its own ReadIndex round. From an
+     * event loop the round is sent from the submitter, which may wait on Ratis.
      */
     private CompletableFuture<Long> readRound(int group, boolean fromEventLoop) {
+        RaftPeerId leader = config.readIndexFromLeader() ? leaderToAsk(group) : null;
+        if (leader == null) {
+            return ratisReadRound(group, fromEventLoop);
+        }
+        java.util.function.Supplier<CompletableFuture<Long>> ask =
+                () -> readIndexFromLeader(group, leader);
+        return fromEventLoop ? offCaller(ask) : ask.get();
+    }
+
+    /**
+     * Asks {@code leader} for a read index, then waits until this replica has applied it. Reads
+     * change nothing, so any failure falls back to Ratis' own round instead of failing them; the
+     * leader is not asked again for a while, as after a failed forward.
+     */
+    private CompletableFuture<Long> readIndexFromLeader(int group, RaftPeerId leader) {
+        Message request = Message.valueOf(ByteString.copyFrom(LeaderReadIndex.request()));
+        CompletableFuture<RaftClientReply> sent;
+        try {
+            sent = forwardClient(group).async().sendStaleRead(request, ANY_INDEX, leader);
+        } catch (RuntimeException e) {
+            sent = CompletableFuture.failedFuture(e);
+        }
+        return deadlines
+                .bound(sent)
+                .handleAsync(
+                        (reply, error) -> {
+                            OptionalLong index = OptionalLong.empty();
+                            try {
+                                if (error != null) {
+                                    throw asCompletion(error);
+                                }
+                                if (!reply.isSuccess()) {
+                                    throw replyFailure(reply);
+                                }
+                                index =
+                                        LeaderReadIndex.decode(
+                                                reply.getMessage().getContent().toByteArray());
+                            } catch (RuntimeException e) {
+                                dropForwardClient(group);
+                                forwardBackoffs[group].failed(leader);
+                            }
+                            if (index.isEmpty()) {
+                                return ratisReadRound(group, false);
+                            }
+                            observer.readRound(true);
+                            return deadlines
+                                    .bound(shardMachine(group).awaitApplied(index.getAsLong()))
+                                    .thenApply(applied -> cores[group].revision());
+                        },
+                        callbacks)
+                .thenCompose(f -> f);
+    }
+
+    /**
+     * Answers a member's read-index request ({@link LeaderReadIndex}) when this node leads {@code
+     * group}: the applied index after a round of its own read barrier, which covers everything
+     * committed before the request arrived.
+     */
+    private CompletableFuture<byte[]> answerReadIndex(int group) {
+        if (!isLeader(group)) {
+            return CompletableFuture.completedFuture(LeaderReadIndex.notLeader());
+        }
+        return barriers[group]
+                .await()
+                .thenApply(
+                        revision ->
+                                LeaderReadIndex.answer(
+                                        shardMachine(group).getLastAppliedTermIndex().getIndex()));
+    }
+
+    /** A Ratis ReadIndex round of {@code group} through this node's replica. */
+    private CompletableFuture<Long> ratisReadRound(int group, boolean fromEventLoop) {
+        observer.readRound(false);
         java.util.function.Supplier<CompletableFuture<RaftClientReply>> round =
                 () -> send(group, new byte[0], RaftClientRequest.readRequestType());
         return deadlines

@@ -47,26 +47,6 @@ class LeaderForwardingTest {
         return new Command.Put(key(i), ("v" + i).getBytes(StandardCharsets.UTF_8), 0, pre);
     }
 
-    /**
-     * The leader of group 0 and a follower that knows it. Leadership may move while replicas start
-     * on a busy machine, so both are chosen again until they agree.
-     */
-    private RaftReplicas.Node[] leaderAndFollower() throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            RaftReplicas.Node leader = replicas.leaderOf(0);
-            for (RaftReplicas.Node n : replicas.nodes) {
-                if (n != leader && leader.id.equals(n.replicator.groupStatus().get(0).leader())) {
-                    return new RaftReplicas.Node[] {leader, n};
-                }
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no follower of group 0 knows its leader");
-            }
-            Thread.sleep(100);
-        }
-    }
-
     /** Submits writes of keys 0..n-1 to group 0 through {@code node}, all at once. */
     private static List<Outcome> writeConcurrently(RaftReplicas.Node node, int n) throws Exception {
         List<CompletableFuture<Outcome>> futures = new ArrayList<>();
@@ -84,7 +64,7 @@ class LeaderForwardingTest {
     void aFollowersWritesBecomeTheLeadersEntries() throws Exception {
         replicas = new RaftReplicas(dir, 0, 1024, true);
         replicas.startAll();
-        RaftReplicas.Node[] pair = leaderAndFollower();
+        RaftReplicas.Node[] pair = replicas.leaderAndFollower(0);
         RaftReplicas.Node leader = pair[0];
         RaftReplicas.Node follower = pair[1];
         assertThat(leader.replicator.entersDivisionDirectly(0))
@@ -117,7 +97,7 @@ class LeaderForwardingTest {
     void withForwardingOffAFollowerProposesEntriesOfItsOwn() throws Exception {
         replicas = new RaftReplicas(dir, 0, 1024, false);
         replicas.startAll();
-        RaftReplicas.Node follower = leaderAndFollower()[1];
+        RaftReplicas.Node follower = replicas.leaderAndFollower(0)[1];
 
         List<Outcome> outcomes = writeConcurrently(follower, 50);
 
@@ -129,7 +109,7 @@ class LeaderForwardingTest {
     void onlyTheLeaderAcceptsForwardedCommandsAndMalformedOnesChangeNothing() throws Exception {
         replicas = new RaftReplicas(dir, 0, 1024, true);
         replicas.startAll();
-        RaftReplicas.Node[] pair = leaderAndFollower();
+        RaftReplicas.Node[] pair = replicas.leaderAndFollower(0);
         RaftReplicas.Node leader = pair[0];
         RaftReplicas.Node follower = pair[1];
         byte[] request =
@@ -155,10 +135,29 @@ class LeaderForwardingTest {
     }
 
     @Test
+    void onlyTheLeaderAnswersAReadIndexAndItCoversEveryAcknowledgedWrite() throws Exception {
+        replicas = new RaftReplicas(dir, 0, 1024, true);
+        replicas.startAll();
+        RaftReplicas.Node[] pair = replicas.leaderAndFollower(0);
+        RaftReplicas.Node leader = pair[0];
+        RaftReplicas.Node follower = pair[1];
+        writeConcurrently(leader, 20);
+        long appliedAfterWrites = leader.replicator.groupStatus().get(0).applied();
+
+        assertThat(LeaderReadIndex.decode(bytes(send(LeaderReadIndex.request(), follower))))
+                .as("a follower does not answer")
+                .isEmpty();
+        assertThat(
+                        LeaderReadIndex.decode(bytes(send(LeaderReadIndex.request(), leader)))
+                                .getAsLong())
+                .isGreaterThanOrEqualTo(appliedAfterWrites);
+    }
+
+    @Test
     void writesThroughAFollowerResumeAfterTheLeaderLeaves() throws Exception {
         replicas = new RaftReplicas(dir, 0, 1024, true);
         replicas.startAll();
-        RaftReplicas.Node[] pair = leaderAndFollower();
+        RaftReplicas.Node[] pair = replicas.leaderAndFollower(0);
         RaftReplicas.Node leader = pair[0];
         RaftReplicas.Node follower = pair[1];
         writeConcurrently(follower, 20);

@@ -35,6 +35,9 @@ final class RaftReplicas implements AutoCloseable {
     /** minikv.raft.batch-linger-micros of nodes started after it is set. */
     volatile int batchLingerMicros = 2000;
 
+    /** minikv.raft.read-index-from-leader of nodes started after it is set. */
+    volatile boolean readIndexFromLeader = true;
+
     /**
      * @param snapshotEvery applied entries between snapshots (0: none)
      * @param maxCommandsPerEntry most commands coalesced into one log entry
@@ -109,6 +112,27 @@ final class RaftReplicas implements AutoCloseable {
                 .orElseThrow();
     }
 
+    /**
+     * The leader of {@code group} and a follower that knows it. Leadership may move while replicas
+     * start on a busy machine, so both are chosen again until they agree.
+     */
+    Node[] leaderAndFollower(int group) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            Node leader = leaderOf(group);
+            for (Node n : nodes) {
+                if (n != leader
+                        && leader.id.equals(n.replicator.groupStatus().get(group).leader())) {
+                    return new Node[] {leader, n};
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no follower of group " + group + " knows its leader");
+            }
+            Thread.sleep(100);
+        }
+    }
+
     private static final StorageConfig STORAGE = TestStorage.rocks(StorageConfig.Compression.LZ4);
 
     final class Node implements AutoCloseable {
@@ -119,6 +143,8 @@ final class RaftReplicas implements AutoCloseable {
         final List<String> peerHttp;
         final AtomicLong entries = new AtomicLong();
         final AtomicLong commands = new AtomicLong();
+        final AtomicLong readRoundsFromLeader = new AtomicLong();
+        final AtomicLong ratisReadRounds = new AtomicLong();
 
         /** Host every group with the static peers; false: none until the shard map says. */
         boolean hostAll = true;
@@ -170,10 +196,7 @@ final class RaftReplicas implements AutoCloseable {
                                                     GROUPS,
                                                     raftDir(),
                                                     config(this),
-                                                    (n, nanos) -> {
-                                                        entries.incrementAndGet();
-                                                        commands.addAndGet(n);
-                                                    },
+                                                    observer(),
                                                     null,
                                                     hostAll,
                                                     gid -> null);
@@ -187,6 +210,21 @@ final class RaftReplicas implements AutoCloseable {
             t.start();
             starting = t;
             return started;
+        }
+
+        private CommitObserver observer() {
+            return new CommitObserver() {
+                @Override
+                public void committed(int n, long nanos) {
+                    entries.incrementAndGet();
+                    commands.addAndGet(n);
+                }
+
+                @Override
+                public void readRound(boolean fromLeader) {
+                    (fromLeader ? readRoundsFromLeader : ratisReadRounds).incrementAndGet();
+                }
+            };
         }
 
         @Override
@@ -270,6 +308,11 @@ final class RaftReplicas implements AutoCloseable {
             @Override
             public boolean forwardToLeader() {
                 return forwardToLeader;
+            }
+
+            @Override
+            public boolean readIndexFromLeader() {
+                return readIndexFromLeader;
             }
 
             public long snapshotEveryEntries() {
