@@ -264,18 +264,8 @@ public class NodeWiring {
                                 "minikv.read.barrier.size")
                         .description("Linearizable reads answered by one ReadIndex round")
                         .register(registry);
-        var roundsFromLeader =
-                io.micrometer.core.instrument.Counter.builder("minikv.read.rounds")
-                        .description(
-                                "Read rounds of shard-group replicas, by where the read index came from")
-                        .tag("via", "leader")
-                        .register(registry);
-        var ratisRounds =
-                io.micrometer.core.instrument.Counter.builder("minikv.read.rounds")
-                        .description(
-                                "Read rounds of shard-group replicas, by where the read index came from")
-                        .tag("via", "ratis")
-                        .register(registry);
+        var roundsFromLeader = readRounds(registry, "leader");
+        var ratisRounds = readRounds(registry, "ratis");
         CommitObserver observer =
                 new CommitObserver() {
                     @Override
@@ -328,5 +318,17 @@ public class NodeWiring {
     KvRouter router(Replicator replicator, ReplicationConfig replication) {
         return new KvRouter(
                 replicator, new ShardLayout(replication.groups()), System::currentTimeMillis);
+    }
+
+    /**
+     * Read rounds of shard-group replicas whose read index came {@code via} the leader or Ratis.
+     */
+    private static io.micrometer.core.instrument.Counter readRounds(
+            MeterRegistry registry, String via) {
+        return io.micrometer.core.instrument.Counter.builder("minikv.read.rounds")
+                .description(
+                        "Read rounds of shard-group replicas, by where the read index came from")
+                .tag("via", via)
+                .register(registry);
     }
 }

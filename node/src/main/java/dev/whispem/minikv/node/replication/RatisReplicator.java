@@ -724,15 +724,7 @@ public final class RatisReplicator implements Replicator {
      * the next commands go the retrying way until a new leader is known.
      */
     private CompletableFuture<List<Outcome>> forward(int group, RaftPeerId leader, byte[] payload) {
-        Message request = Message.valueOf(ByteString.copyFrom(ForwardedProposals.request(payload)));
-        CompletableFuture<RaftClientReply> sent;
-        try {
-            sent = forwardClient(group).async().sendStaleRead(request, ANY_INDEX, leader);
-        } catch (RuntimeException e) {
-            sent = CompletableFuture.failedFuture(e);
-        }
-        return deadlines
-                .bound(sent)
+        return askLeader(group, leader, ForwardedProposals.request(payload))
                 .handleAsync(
                         (reply, error) -> {
                             try {
@@ -758,6 +750,27 @@ public final class RatisReplicator implements Replicator {
                         },
                         callbacks)
                 .thenCompose(f -> f);
+    }
+
+    /**
+     * Sends {@code request} ({@link ForwardedProposals} or {@link LeaderReadIndex}) to {@code
+     * leader} through the group's forwarding client, bounded by the request deadline.
+     */
+    private CompletableFuture<RaftClientReply> askLeader(
+            int group, RaftPeerId leader, byte[] request) {
+        CompletableFuture<RaftClientReply> sent;
+        try {
+            sent =
+                    forwardClient(group)
+                            .async()
+                            .sendStaleRead(
+                                    Message.valueOf(ByteString.copyFrom(request)),
+                                    ANY_INDEX,
+                                    leader);
+        } catch (RuntimeException e) {
+            sent = CompletableFuture.failedFuture(e);
+        }
+        return deadlines.bound(sent);
     }
 
     /** The leader forwarding to last failed, and until when it is not tried again. */
@@ -841,15 +854,7 @@ public final class RatisReplicator implements Replicator {
      * leader is not asked again for a while, as after a failed forward.
      */
     private CompletableFuture<Long> readIndexFromLeader(int group, RaftPeerId leader) {
-        Message request = Message.valueOf(ByteString.copyFrom(LeaderReadIndex.request()));
-        CompletableFuture<RaftClientReply> sent;
-        try {
-            sent = forwardClient(group).async().sendStaleRead(request, ANY_INDEX, leader);
-        } catch (RuntimeException e) {
-            sent = CompletableFuture.failedFuture(e);
-        }
-        return deadlines
-                .bound(sent)
+        return askLeader(group, leader, LeaderReadIndex.request())
                 .handleAsync(
                         (reply, error) -> {
                             OptionalLong index = OptionalLong.empty();
