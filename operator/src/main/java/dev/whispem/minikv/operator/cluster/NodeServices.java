@@ -59,7 +59,11 @@ public final class NodeServices {
     }
 
     /**
-     * Any node accepts any client request, so the client Service selects both roles' ready pods.
+     * The client Service selects the ready volume servers. Any node accepts any client request, but
+     * a volume server answers reads of the groups it holds from its own replica, while a
+     * coordinator holds none and sends every read to the group's leader: measured on loopback, 64
+     * connections reading through the coordinators got 1,229 reads/s against 12,906-14,404 through
+     * the volume servers (decision 0203).
      */
     public static Service client(MiniKVCluster cluster) {
         return new ServiceBuilder()
@@ -70,7 +74,7 @@ public final class NodeServices {
                 .endMetadata()
                 .withNewSpec()
                 .withType("ClusterIP")
-                .withSelector(ClusterLabels.instance(cluster))
+                .withSelector(ClusterLabels.selector(cluster, NodeRole.VOLUME.component()))
                 .withPorts(port(NODE_HTTP_PORT_NAME, NODE_HTTP_PORT))
                 .endSpec()
                 .build();

@@ -100,8 +100,9 @@ class MiniKVClusterCreationTest {
         Service clientService = awaitService("kv");
         assertThat(clientService.getSpec().getClusterIP()).isNotEqualTo("None");
         assertThat(clientService.getSpec().getSelector())
+                .as("clients reach the volume servers, which answer reads from their replicas")
                 .containsEntry(Constants.LABEL_INSTANCE, "kv")
-                .doesNotContainKey(Constants.LABEL_COMPONENT);
+                .containsEntry(Constants.LABEL_COMPONENT, "volume");
         assertThat(clientService.getSpec().getPorts())
                 .singleElement()
                 .satisfies(p -> assertThat(p.getPort()).isEqualTo(8080));
