@@ -857,21 +857,7 @@ public final class RatisReplicator implements Replicator {
         return askLeader(group, leader, LeaderReadIndex.request())
                 .handleAsync(
                         (reply, error) -> {
-                            OptionalLong index = OptionalLong.empty();
-                            try {
-                                if (error != null) {
-                                    throw asCompletion(error);
-                                }
-                                if (!reply.isSuccess()) {
-                                    throw replyFailure(reply);
-                                }
-                                index =
-                                        LeaderReadIndex.decode(
-                                                reply.getMessage().getContent().toByteArray());
-                            } catch (RuntimeException e) {
-                                dropForwardClient(group);
-                                forwardBackoffs[group].failed(leader);
-                            }
+                            OptionalLong index = answeredIndex(group, leader, reply, error);
                             if (index.isEmpty()) {
                                 return ratisReadRound(group, false);
                             }
@@ -882,6 +868,27 @@ public final class RatisReplicator implements Replicator {
                         },
                         callbacks)
                 .thenCompose(f -> f);
+    }
+
+    /**
+     * The read index in {@code leader}'s answer; empty when it did not lead, or after a failure,
+     * which also keeps it from being asked again for a while.
+     */
+    private OptionalLong answeredIndex(
+            int group, RaftPeerId leader, RaftClientReply reply, Throwable error) {
+        try {
+            if (error != null) {
+                throw asCompletion(error);
+            }
+            if (!reply.isSuccess()) {
+                throw replyFailure(reply);
+            }
+            return LeaderReadIndex.decode(reply.getMessage().getContent().toByteArray());
+        } catch (RuntimeException e) {
+            dropForwardClient(group);
+            forwardBackoffs[group].failed(leader);
+            return OptionalLong.empty();
+        }
     }
 
     /**

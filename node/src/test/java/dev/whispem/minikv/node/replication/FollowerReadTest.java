@@ -3,28 +3,14 @@ package dev.whispem.minikv.node.replication;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Linearizable reads on a follower: it asks the leader for a read index and reads once it has
  * applied it (minikv.raft.read-index-from-leader), or runs Ratis' own ReadIndex round.
  */
-class FollowerReadTest {
-
-    @TempDir Path dir;
-
-    private RaftReplicas replicas;
-
-    @AfterEach
-    void stop() {
-        if (replicas != null) {
-            replicas.close();
-        }
-    }
+class FollowerReadTest extends ThreeReplicaTest {
 
     /**
      * Writes through the leader one at a time; right after each is acknowledged, a linearizable

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.whispem.minikv.node.storage.DataKey;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -18,26 +17,13 @@ import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A member that does not lead a group hands its commands to the leader, whose proposer makes them
  * part of its own entries (minikv.raft.forward-to-leader).
  */
-class LeaderForwardingTest {
-
-    @TempDir Path dir;
-
-    private RaftReplicas replicas;
-
-    @AfterEach
-    void stop() {
-        if (replicas != null) {
-            replicas.close();
-        }
-    }
+class LeaderForwardingTest extends ThreeReplicaTest {
 
     private static DataKey key(int i) {
         return RaftReplicas.keyInGroup0(i);
@@ -62,9 +48,7 @@ class LeaderForwardingTest {
 
     @Test
     void aFollowersWritesBecomeTheLeadersEntries() throws Exception {
-        replicas = new RaftReplicas(dir, 0, 1024, true);
-        replicas.startAll();
-        RaftReplicas.Node[] pair = replicas.leaderAndFollower(0);
+        RaftReplicas.Node[] pair = startedLeaderAndFollower();
         RaftReplicas.Node leader = pair[0];
         RaftReplicas.Node follower = pair[1];
         assertThat(leader.replicator.entersDivisionDirectly(0))
@@ -107,9 +91,7 @@ class LeaderForwardingTest {
 
     @Test
     void onlyTheLeaderAcceptsForwardedCommandsAndMalformedOnesChangeNothing() throws Exception {
-        replicas = new RaftReplicas(dir, 0, 1024, true);
-        replicas.startAll();
-        RaftReplicas.Node[] pair = replicas.leaderAndFollower(0);
+        RaftReplicas.Node[] pair = startedLeaderAndFollower();
         RaftReplicas.Node leader = pair[0];
         RaftReplicas.Node follower = pair[1];
         byte[] request =
@@ -136,9 +118,7 @@ class LeaderForwardingTest {
 
     @Test
     void onlyTheLeaderAnswersAReadIndexAndItCoversEveryAcknowledgedWrite() throws Exception {
-        replicas = new RaftReplicas(dir, 0, 1024, true);
-        replicas.startAll();
-        RaftReplicas.Node[] pair = replicas.leaderAndFollower(0);
+        RaftReplicas.Node[] pair = startedLeaderAndFollower();
         RaftReplicas.Node leader = pair[0];
         RaftReplicas.Node follower = pair[1];
         writeConcurrently(leader, 20);
@@ -155,9 +135,7 @@ class LeaderForwardingTest {
 
     @Test
     void writesThroughAFollowerResumeAfterTheLeaderLeaves() throws Exception {
-        replicas = new RaftReplicas(dir, 0, 1024, true);
-        replicas.startAll();
-        RaftReplicas.Node[] pair = replicas.leaderAndFollower(0);
+        RaftReplicas.Node[] pair = startedLeaderAndFollower();
         RaftReplicas.Node leader = pair[0];
         RaftReplicas.Node follower = pair[1];
         writeConcurrently(follower, 20);

@@ -4,30 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A group's leader hands its leadership only to a member that answers it: Ratis holds new writes
  * back during a transfer, so one to a member that is down would stall them until it timed out.
  */
-class LeadershipTransferTest {
-
-    @TempDir Path dir;
-
-    private RaftReplicas replicas;
-
-    @AfterEach
-    void stop() {
-        if (replicas != null) {
-            replicas.close();
-        }
-    }
+class LeadershipTransferTest extends ThreeReplicaTest {
 
     /**
      * Asks {@code from} to hand group 0 to {@code to} until it does: a leader just elected has not
