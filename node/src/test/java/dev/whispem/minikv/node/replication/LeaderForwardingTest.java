@@ -65,9 +65,13 @@ class LeaderForwardingTest extends ThreeReplicaTest {
                 .as("the leader coalesced the forwarded commands")
                 .isLessThan(300);
         for (RaftReplicas.Node n : replicas.nodes) {
+            // The revision moves while an entry is applied, just before its batch reaches the
+            // store: wait for the store too.
             RaftReplicas.await(
                     n.id + " applied every write",
-                    () -> n.replicator.stateMachine(0).revision() == 300);
+                    () ->
+                            n.replicator.stateMachine(0).revision() == 300
+                                    && n.store.get(key(299)).isPresent());
             assertThat(n.store.get(key(299)).orElseThrow().value())
                     .isEqualTo("v299".getBytes(StandardCharsets.UTF_8));
         }
