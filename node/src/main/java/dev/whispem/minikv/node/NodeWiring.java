@@ -264,6 +264,13 @@ public class NodeWiring {
                                 "minikv.read.barrier.size")
                         .description("Linearizable reads answered by one ReadIndex round")
                         .register(registry);
+        var forwardedBatchSize =
+                io.micrometer.core.instrument.DistributionSummary.builder(
+                                "minikv.forwarded.read.batch.size")
+                        .description(
+                                "Point reads of a group this node does not host sent to its leader"
+                                        + " in one batch")
+                        .register(registry);
         var roundsFromLeader = readRounds(registry, "leader");
         var ratisRounds = readRounds(registry, "ratis");
         CommitObserver observer =
@@ -282,6 +289,11 @@ public class NodeWiring {
                     @Override
                     public void readRound(boolean fromLeader) {
                         (fromLeader ? roundsFromLeader : ratisRounds).increment();
+                    }
+
+                    @Override
+                    public void forwardedReads(int reads) {
+                        forwardedBatchSize.record(reads);
                     }
                 };
         if (clusterMode(node, raft)) {

@@ -16,4 +16,10 @@ public interface CommitObserver {
      * falling back to it).
      */
     default void readRound(boolean fromLeader) {}
+
+    /**
+     * A batch of {@code reads} point reads of a group this node does not host went to its leader
+     * ({@link ForwardedReads}).
+     */
+    default void forwardedReads(int reads) {}
 }

@@ -72,7 +72,8 @@ final class KvStateMachine extends SnapshotStateMachine {
 
     /**
      * @param forwarded takes commands another member forwarded ({@link ForwardedProposals}) and
-     *     read-index requests ({@link LeaderReadIndex}), and completes with the answer to send back
+     *     read-index requests ({@link LeaderReadIndex}) and batches of reads ({@link
+     *     ForwardedReads}), and completes with the answer to send back
      */
     KvStateMachine(
             GroupStateMachine core,
@@ -460,14 +461,19 @@ final class KvStateMachine extends SnapshotStateMachine {
         return answerOrForward(request);
     }
 
-    /** Forwarded commands arrive as queries too; they complete once committed, off this thread. */
+    /**
+     * Forwarded commands, read-index requests and forwarded reads arrive as queries too; they
+     * complete off this thread (commands once committed, reads after a read-barrier round).
+     */
     private CompletableFuture<Message> answerOrForward(Message request) {
         ByteString query = request.getContent();
         if (query.isEmpty()) {
             return CompletableFuture.completedFuture(revisionMessage()); // the read barrier
         }
         byte[] content = query.toByteArray(); // the one copy of the query
-        if (ForwardedProposals.isRequest(content) || LeaderReadIndex.isRequest(content)) {
+        if (ForwardedProposals.isRequest(content)
+                || LeaderReadIndex.isRequest(content)
+                || ForwardedReads.isRequest(content)) {
             return forwarded
                     .apply(content)
                     .thenApply(answer -> Message.valueOf(ByteString.copyFrom(answer)));

@@ -85,6 +85,16 @@ public interface RaftConfig {
     boolean readIndexFromLeader();
 
     /**
+     * A node that does not host a group (a coordinator, or a volume server the group is not placed
+     * on) sends its point reads of the group to the leader in batches ({@link ForwardedReads}), one
+     * batch in flight per group, answered after one round of the leader's read barrier. False: each
+     * read is a Ratis read-only request of its own, with a ReadIndex of its own on the leader (for
+     * a cluster still partly on a release that does not answer batches).
+     */
+    @WithDefault("true")
+    boolean forwardReads();
+
+    /**
      * Longest wait, in microseconds, of the next log entry for the writers of the entry just
      * committed, after an entry of at least 8 commands (busy writers): it is proposed as soon as as
      * many commands are queued again, or when the wait ends. A Raft round costs about the same

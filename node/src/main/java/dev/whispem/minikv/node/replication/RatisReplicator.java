@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -58,6 +59,10 @@ public final class RatisReplicator implements Replicator {
     private final GroupProposer[] proposers;
     private final ForwardBackoff[] forwardBackoffs;
     private final ReadBarrier[] barriers;
+
+    /** Batches the point reads of each group this node does not host for its leader. */
+    private final ReadForwarder[] readForwarders;
+
     private final long[] committedAtStart;
     private final RaftConfig config;
     private final CommitObserver observer;
@@ -180,6 +185,7 @@ public final class RatisReplicator implements Replicator {
                     }
                 };
         this.barriers = new ReadBarrier[groupCount];
+        this.readForwarders = new ReadForwarder[groupCount];
         this.committedAtStart = new long[groupCount];
         this.clients = new RaftClient[groupCount];
         this.forwardClients = new RaftClient[groupCount];
@@ -194,6 +200,10 @@ public final class RatisReplicator implements Replicator {
             barriers[g] =
                     new ReadBarrier(
                             fromEventLoop -> readRound(group, fromEventLoop), callbacks, observer);
+            readForwarders[g] =
+                    new ReadForwarder(
+                            (batch, fromEventLoop) -> forwardReads(group, batch, fromEventLoop),
+                            callbacks);
         }
         RaftPeerId selfId = RaftPeerId.valueOf(config.nodeId());
         this.peerHttp =
@@ -811,6 +821,9 @@ public final class RatisReplicator implements Replicator {
         if (LeaderReadIndex.isRequest(request)) {
             return answerReadIndex(group);
         }
+        if (ForwardedReads.isRequest(request)) {
+            return answerReads(group, request);
+        }
         if (!isLeader(group)) {
             return CompletableFuture.completedFuture(ForwardedProposals.notLeader());
         }
@@ -821,6 +834,109 @@ public final class RatisReplicator implements Replicator {
             return CompletableFuture.failedFuture(e);
         }
         return proposers[group].submitAll(proposals).thenApply(ForwardedProposals::outcomes);
+    }
+
+    /**
+     * Sends a batch of point reads of a group this node does not host to its leader ({@link
+     * ForwardedReads}). Reads change nothing, so each read the leader did not answer (it did not
+     * lead, the call failed, the answer outgrew its budget) goes again on its own as a Ratis
+     * read-only request, which finds the leader by itself; after a failure that leader is not asked
+     * again for a while, as after a failed forward.
+     */
+    private CompletableFuture<Void> forwardReads(
+            int group, List<ReadForwarder.Read> batch, boolean fromEventLoop) {
+        RaftPeerId leader = leaderToAsk(group);
+        if (leader == null) {
+            batch.forEach(r -> readAlone(group, r));
+            return CompletableFuture.completedFuture(null);
+        }
+        observer.forwardedReads(batch.size());
+        byte[] request =
+                ForwardedReads.request(batch.stream().map(ReadForwarder.Read::query).toList());
+        java.util.function.Supplier<CompletableFuture<RaftClientReply>> ask =
+                () -> askLeader(group, leader, request);
+        return (fromEventLoop ? offCaller(ask) : ask.get())
+                .handleAsync(
+                        (reply, error) -> {
+                            List<ForwardedReads.Answer> answers =
+                                    leaderAnswer(
+                                                    group,
+                                                    leader,
+                                                    reply,
+                                                    error,
+                                                    b -> ForwardedReads.decode(b, batch.size()))
+                                            .orElse(
+                                                    java.util.Collections.nCopies(
+                                                            batch.size(),
+                                                            ForwardedReads.Answer.SKIPPED_ANSWER));
+                            for (int i = 0; i < batch.size(); i++) {
+                                answer(group, batch.get(i), answers.get(i));
+                            }
+                            return null;
+                        },
+                        callbacks);
+    }
+
+    private void answer(int group, ReadForwarder.Read read, ForwardedReads.Answer answer) {
+        if (answer.answered()) {
+            read.answer().complete(answer.value());
+        } else if (answer.skipped()) {
+            readAlone(group, read);
+        } else {
+            read.answer()
+                    .completeExceptionally(
+                            new IllegalStateException(
+                                    "read failed on the leader: " + answer.error()));
+        }
+    }
+
+    private void readAlone(int group, ReadForwarder.Read read) {
+        queryAlone(group, read.query())
+                .whenComplete(
+                        (bytes, error) -> {
+                            if (error != null) {
+                                read.answer().completeExceptionally(error);
+                            } else {
+                                read.answer().complete(bytes);
+                            }
+                        });
+    }
+
+    /**
+     * Answers a batch of reads another node forwarded ({@link ForwardedReads}) when this node leads
+     * {@code group}: after one round of its read barrier, which covers everything committed before
+     * the batch arrived, each read against this replica.
+     */
+    private CompletableFuture<byte[]> answerReads(int group, byte[] request) {
+        if (!isLeader(group)) {
+            return CompletableFuture.completedFuture(ForwardedReads.notLeader());
+        }
+        List<byte[]> queries;
+        try {
+            queries = ForwardedReads.queriesOf(request);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return barriers[group]
+                .await()
+                .thenApply(
+                        revision -> {
+                            GroupStateMachine core = cores[group];
+                            List<ForwardedReads.Answer> answers = new ArrayList<>(queries.size());
+                            for (byte[] q : queries) {
+                                answers.add(answerRead(core, q));
+                            }
+                            return ForwardedReads.answers(answers);
+                        });
+    }
+
+    private static ForwardedReads.Answer answerRead(GroupStateMachine core, byte[] query) {
+        try {
+            return new ForwardedReads.Answer(
+                    ReadQuery.answer(query, core.group(), core.revision(), core.store()), null);
+        } catch (RuntimeException e) {
+            return new ForwardedReads.Answer(null, String.valueOf(e.getMessage()));
+        }
     }
 
     /** The group's leader as this node knows it: from its replica, else from its client. */
@@ -857,13 +973,19 @@ public final class RatisReplicator implements Replicator {
         return askLeader(group, leader, LeaderReadIndex.request())
                 .handleAsync(
                         (reply, error) -> {
-                            OptionalLong index = answeredIndex(group, leader, reply, error);
+                            Optional<Long> index =
+                                    leaderAnswer(
+                                            group,
+                                            leader,
+                                            reply,
+                                            error,
+                                            b -> boxed(LeaderReadIndex.decode(b)));
                             if (index.isEmpty()) {
                                 return ratisReadRound(group, false);
                             }
                             observer.readRound(true);
                             return deadlines
-                                    .bound(shardMachine(group).awaitApplied(index.getAsLong()))
+                                    .bound(shardMachine(group).awaitApplied(index.get()))
                                     .thenApply(applied -> cores[group].revision());
                         },
                         callbacks)
@@ -871,11 +993,15 @@ public final class RatisReplicator implements Replicator {
     }
 
     /**
-     * The read index in {@code leader}'s answer; empty when it did not lead, or after a failure,
-     * which also keeps it from being asked again for a while.
+     * What {@code leader} answered, decoded; empty when it did not lead, or after a failure (of the
+     * call, or a malformed answer), which also keeps it from being asked again for a while.
      */
-    private OptionalLong answeredIndex(
-            int group, RaftPeerId leader, RaftClientReply reply, Throwable error) {
+    private <T> Optional<T> leaderAnswer(
+            int group,
+            RaftPeerId leader,
+            RaftClientReply reply,
+            Throwable error,
+            java.util.function.Function<byte[], Optional<T>> decode) {
         try {
             if (error != null) {
                 throw asCompletion(error);
@@ -883,12 +1009,16 @@ public final class RatisReplicator implements Replicator {
             if (!reply.isSuccess()) {
                 throw replyFailure(reply);
             }
-            return LeaderReadIndex.decode(reply.getMessage().getContent().toByteArray());
+            return decode.apply(reply.getMessage().getContent().toByteArray());
         } catch (RuntimeException e) {
             dropForwardClient(group);
             forwardBackoffs[group].failed(leader);
-            return OptionalLong.empty();
+            return Optional.empty();
         }
+    }
+
+    private static Optional<Long> boxed(OptionalLong index) {
+        return index.isPresent() ? Optional.of(index.getAsLong()) : Optional.empty();
     }
 
     /**
@@ -1209,8 +1339,21 @@ public final class RatisReplicator implements Replicator {
         return false;
     }
 
+    /**
+     * Point reads of a group this node does not host go to its leader in batches ({@link
+     * ReadForwarder}); other queries, and every query with minikv.raft.forward-reads off, go one by
+     * one as Ratis read-only requests.
+     */
     @Override
     public CompletableFuture<byte[]> query(int group, byte[] query) {
+        if (config.forwardReads() && ReadQuery.isPointRead(query) && !hosts(group)) {
+            return readForwarders[group].read(query);
+        }
+        return queryAlone(group, query);
+    }
+
+    /** One query as a Ratis read-only request: the leader answers it after a ReadIndex. */
+    private CompletableFuture<byte[]> queryAlone(int group, byte[] query) {
         // A Ratis client closes its window after a failure it does not retry (a leader change
         // can cause one), and the next call through it fails unsent. A read may go again, on a
         // new client: the closed one was dropped on the way. A write may not, since calls that

@@ -138,6 +138,38 @@ class LeaderForwardingTest extends ThreeReplicaTest {
     }
 
     @Test
+    void onlyTheLeaderAnswersForwardedReadsAndMalformedOnesAreRefused() throws Exception {
+        RaftReplicas.Node[] pair = startedLeaderAndFollower();
+        RaftReplicas.Node leader = pair[0];
+        RaftReplicas.Node follower = pair[1];
+        writeConcurrently(leader, 3);
+        byte[] request =
+                ForwardedReads.request(
+                        List.of(
+                                ReadQuery.encode(new ReadQuery.Get(key(2))),
+                                new byte[] {'X'},
+                                ReadQuery.encode(new ReadQuery.Get(key(7)))));
+
+        assertThat(ForwardedReads.decode(bytes(send(request, follower)), 3))
+                .as("a follower does not answer")
+                .isEmpty();
+        assertThat(refused(new byte[] {'Q', 0, 0, 0, 9}, leader))
+                .as("a malformed batch is refused")
+                .isTrue();
+
+        List<ForwardedReads.Answer> answers =
+                ForwardedReads.decode(bytes(send(request, leader)), 3).orElseThrow();
+        ReadQuery.Value two = ReadQuery.decodeValue(answers.get(0).value());
+        assertThat(two.value().orElseThrow().value())
+                .isEqualTo("v2".getBytes(StandardCharsets.UTF_8));
+        assertThat(two.revision()).isEqualTo(3);
+        assertThat(answers.get(1).error())
+                .as("an unknown read fails alone")
+                .contains("unknown read query type");
+        assertThat(ReadQuery.decodeValue(answers.get(2).value()).value()).isEmpty();
+    }
+
+    @Test
     void writesThroughAFollowerResumeAfterTheLeaderLeaves() throws Exception {
         RaftReplicas.Node[] pair = startedLeaderAndFollower();
         RaftReplicas.Node leader = pair[0];

@@ -38,6 +38,9 @@ final class RaftReplicas implements AutoCloseable {
     /** minikv.raft.read-index-from-leader of nodes started after it is set. */
     volatile boolean readIndexFromLeader = true;
 
+    /** minikv.raft.forward-reads of nodes started after it is set. */
+    volatile boolean forwardReads = true;
+
     /**
      * @param snapshotEvery applied entries between snapshots (0: none)
      * @param maxCommandsPerEntry most commands coalesced into one log entry
@@ -60,6 +63,24 @@ final class RaftReplicas implements AutoCloseable {
         for (int i = 0; i < 3; i++) {
             nodes.add(new Node("n" + i, raft.get(i), httpPorts.get(i), peers, peerHttp));
         }
+    }
+
+    /**
+     * Adds a fourth node that hosts no group and is no group's member, as a coordinator is none
+     * (not started). It knows where a group's members are once told ({@link
+     * RatisReplicator#setPeers}).
+     */
+    Node addOutsider() throws IOException {
+        int raft = freePort();
+        int httpPort = freePort();
+        List<String> peers = new ArrayList<>(nodes.get(0).peers);
+        peers.add("n3=127.0.0.1:" + raft);
+        List<String> peerHttp = new ArrayList<>(nodes.get(0).peerHttp);
+        peerHttp.add("n3=127.0.0.1:" + httpPort);
+        Node outsider = new Node("n3", raft, httpPort, peers, peerHttp);
+        outsider.hostAll = false;
+        nodes.add(outsider);
+        return outsider;
     }
 
     /**
@@ -145,6 +166,8 @@ final class RaftReplicas implements AutoCloseable {
         final AtomicLong commands = new AtomicLong();
         final AtomicLong readRoundsFromLeader = new AtomicLong();
         final AtomicLong ratisReadRounds = new AtomicLong();
+        final AtomicLong forwardedReadBatches = new AtomicLong();
+        final AtomicLong forwardedReads = new AtomicLong();
 
         /** Host every group with the static peers; false: none until the shard map says. */
         boolean hostAll = true;
@@ -223,6 +246,12 @@ final class RaftReplicas implements AutoCloseable {
                 @Override
                 public void readRound(boolean fromLeader) {
                     (fromLeader ? readRoundsFromLeader : ratisReadRounds).incrementAndGet();
+                }
+
+                @Override
+                public void forwardedReads(int reads) {
+                    forwardedReadBatches.incrementAndGet();
+                    forwardedReads.addAndGet(reads);
                 }
             };
         }
@@ -313,6 +342,11 @@ final class RaftReplicas implements AutoCloseable {
             @Override
             public boolean readIndexFromLeader() {
                 return readIndexFromLeader;
+            }
+
+            @Override
+            public boolean forwardReads() {
+                return forwardReads;
             }
 
             public long snapshotEveryEntries() {

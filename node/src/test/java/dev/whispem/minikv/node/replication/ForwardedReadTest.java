@@ -1,0 +1,118 @@
+package dev.whispem.minikv.node.replication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.protocol.RaftPeer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Point reads on a node that does not host the group (a coordinator, or a volume server the group
+ * is not placed on): sent to the leader in batches (minikv.raft.forward-reads), or one by one as
+ * Ratis read-only requests.
+ */
+class ForwardedReadTest extends ThreeReplicaTest {
+
+    /** minikv.raft.forward-reads of the nodes a test starts. */
+    private boolean forwardReads = true;
+
+    /**
+     * Starts three replicas and a fourth node that hosts nothing but knows where group 0's members
+     * are, as a coordinator knows it from the shard map; answers that outsider. A follower comes
+     * first in what it knows, so its first guess at the leader is likely wrong, as after a leader
+     * change.
+     */
+    private RaftReplicas.Node startedOutsider() throws Exception {
+        replicas = new RaftReplicas(dir, 0, 1024, true);
+        replicas.forwardReads = forwardReads;
+        RaftReplicas.Node outsider = replicas.addOutsider();
+        replicas.startAll();
+        RaftReplicas.Node leader = replicas.leaderOf(0);
+        List<RaftPeer> members = new ArrayList<>();
+        for (RaftReplicas.Node n : replicas.nodes) {
+            if (n != outsider) {
+                RaftPeer peer =
+                        RaftPeer.newBuilder()
+                                .setId(n.id)
+                                .setAddress("127.0.0.1:" + n.raftPort)
+                                .build();
+                members.add(n == leader ? members.size() : 0, peer);
+            }
+        }
+        outsider.replicator.setPeers(0, members);
+        assertThat(outsider.replicator.hosts(0)).isFalse();
+        return outsider;
+    }
+
+    private static Command put(int i) {
+        return new Command.Put(
+                RaftReplicas.keyInGroup0(i),
+                ("v" + i).getBytes(StandardCharsets.UTF_8),
+                0,
+                Precondition.NONE);
+    }
+
+    private static CompletableFuture<ReadQuery.Value> read(RaftReplicas.Node node, int i) {
+        return node.replicator
+                .query(0, ReadQuery.encode(new ReadQuery.Get(RaftReplicas.keyInGroup0(i))))
+                .thenApply(ReadQuery::decodeValue);
+    }
+
+    private static String valueOf(ReadQuery.Value v) {
+        return new String(v.value().orElseThrow().value(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Writes through the leader one at a time; right after each is acknowledged, a read through the
+     * outsider must see it. Then reads every key at once. Answers the outsider.
+     */
+    private RaftReplicas.Node readsThroughAnOutsiderSeeEveryAcknowledgedWrite(int writes)
+            throws Exception {
+        RaftReplicas.Node outsider = startedOutsider();
+        RaftReplicas.Node leader = replicas.leaderOf(0);
+        for (int i = 0; i < writes; i++) {
+            Outcome.Written written =
+                    (Outcome.Written) leader.replicator.submit(0, put(i)).get(30, TimeUnit.SECONDS);
+            ReadQuery.Value v = read(outsider, i).get(30, TimeUnit.SECONDS);
+            assertThat(valueOf(v)).as("read after write %d", i).isEqualTo("v" + i);
+            assertThat(v.revision()).isGreaterThanOrEqualTo(written.revision());
+        }
+        List<CompletableFuture<ReadQuery.Value>> all = new ArrayList<>();
+        for (int round = 0; round < 5; round++) {
+            for (int i = 0; i < writes; i++) {
+                all.add(read(outsider, i));
+            }
+        }
+        for (int j = 0; j < all.size(); j++) {
+            assertThat(valueOf(all.get(j).get(30, TimeUnit.SECONDS))).isEqualTo("v" + j % writes);
+        }
+        assertThat(read(outsider, writes + 1).get(30, TimeUnit.SECONDS).value())
+                .as("a key never written")
+                .isEmpty();
+        return outsider;
+    }
+
+    @Test
+    void anOutsidersReadsGoToTheLeaderInBatches() throws Exception {
+        RaftReplicas.Node outsider = readsThroughAnOutsiderSeeEveryAcknowledgedWrite(60);
+
+        long batches = outsider.forwardedReadBatches.get();
+        assertThat(outsider.forwardedReads.get())
+                .as("reads the leader answered in batches")
+                .isPositive()
+                .isGreaterThan(batches);
+    }
+
+    @Test
+    void withTheSettingOffAnOutsiderReadsOneByOne() throws Exception {
+        forwardReads = false;
+
+        RaftReplicas.Node outsider = readsThroughAnOutsiderSeeEveryAcknowledgedWrite(20);
+
+        assertThat(outsider.forwardedReads.get()).isZero();
+    }
+}
