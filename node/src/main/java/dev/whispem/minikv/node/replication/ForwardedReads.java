@@ -16,8 +16,8 @@ import java.util.Optional;
  * <p>Wire format: request {@code 'Q' | count | (length | query)*}; answer {@code 'A' | count |
  * (status | length | bytes)*} with status 0 (bytes: the {@link ReadQuery} answer), 1 (bytes: why
  * the read failed, UTF-8) or 2 (not answered: the answer grew past {@link #ANSWER_BUDGET}; bytes
- * empty), or {@code 'N'} when the receiver does not lead the group. Counts and lengths are 4-byte
- * big-endian.
+ * empty), or {@code 'N' | leader id (UTF-8, may be empty)} when the receiver does not lead the
+ * group. Counts and lengths are 4-byte big-endian.
  */
 final class ForwardedReads {
 
@@ -47,6 +47,11 @@ final class ForwardedReads {
         boolean skipped() {
             return value == null && error == null;
         }
+    }
+
+    /** Whether an answer carries answers (the receiver led the group). */
+    static boolean isAnswer(byte[] answer) {
+        return answer.length > 0 && answer[0] == ANSWERS;
     }
 
     static byte[] request(List<byte[]> queries) {
@@ -117,8 +122,21 @@ final class ForwardedReads {
         return out.array();
     }
 
-    static byte[] notLeader() {
-        return new byte[] {NOT_LEADER};
+    /** The answer of a member that does not lead; {@code leader} is the one it knows, or null. */
+    static byte[] notLeader(String leader) {
+        byte[] id = leader == null ? new byte[0] : leader.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(1 + id.length).put(NOT_LEADER).put(id).array();
+    }
+
+    /**
+     * The leader named in a "not leader" answer: a node outside the group has only its Ratis
+     * client's guess, which that client does not correct after a leader change.
+     */
+    static Optional<String> leaderHint(byte[] answer) {
+        if (answer.length > 1 && answer[0] == NOT_LEADER) {
+            return Optional.of(new String(answer, 1, answer.length - 1, StandardCharsets.UTF_8));
+        }
+        return Optional.empty();
     }
 
     /**
@@ -128,7 +146,7 @@ final class ForwardedReads {
      *     {@code expected} number of reads
      */
     static Optional<List<Answer>> decode(byte[] answer, int expected) {
-        if (answer.length == 1 && answer[0] == NOT_LEADER) {
+        if (answer.length > 0 && answer[0] == NOT_LEADER) {
             return Optional.empty();
         }
         try {

@@ -63,6 +63,12 @@ public final class RatisReplicator implements Replicator {
     /** Batches the point reads of each group this node does not host for its leader. */
     private final ReadForwarder[] readForwarders;
 
+    /**
+     * Per group this node does not host, the leader a member last named to its forwarded reads
+     * (null: none yet). A Ratis client keeps its first guess of the leader after a leader change.
+     */
+    private final java.util.concurrent.atomic.AtomicReferenceArray<RaftPeerId> leaderHints;
+
     private final long[] committedAtStart;
     private final RaftConfig config;
     private final CommitObserver observer;
@@ -186,6 +192,7 @@ public final class RatisReplicator implements Replicator {
                 };
         this.barriers = new ReadBarrier[groupCount];
         this.readForwarders = new ReadForwarder[groupCount];
+        this.leaderHints = new java.util.concurrent.atomic.AtomicReferenceArray<>(groupCount);
         this.committedAtStart = new long[groupCount];
         this.clients = new RaftClient[groupCount];
         this.forwardClients = new RaftClient[groupCount];
@@ -864,7 +871,11 @@ public final class RatisReplicator implements Replicator {
                                                     leader,
                                                     reply,
                                                     error,
-                                                    b -> ForwardedReads.decode(b, batch.size()))
+                                                    b -> {
+                                                        learnLeader(group, leader, b);
+                                                        return ForwardedReads.decode(
+                                                                b, batch.size());
+                                                    })
                                             .orElse(
                                                     java.util.Collections.nCopies(
                                                             batch.size(),
@@ -875,6 +886,19 @@ public final class RatisReplicator implements Replicator {
                             return null;
                         },
                         callbacks);
+    }
+
+    /**
+     * Remembers the leader a member named when it answered that it does not lead ({@link
+     * ForwardedReads#leaderHint}), or {@code asked} when it answered the reads.
+     */
+    private void learnLeader(int group, RaftPeerId asked, byte[] answer) {
+        RaftPeerId named =
+                ForwardedReads.leaderHint(answer)
+                        .map(RaftPeerId::valueOf)
+                        .filter(leader -> !leader.equals(asked)) // a stale view of its own
+                        .orElse(null);
+        leaderHints.set(group, ForwardedReads.isAnswer(answer) ? asked : named);
     }
 
     private void answer(int group, ReadForwarder.Read read, ForwardedReads.Answer answer) {
@@ -909,7 +933,7 @@ public final class RatisReplicator implements Replicator {
      */
     private CompletableFuture<byte[]> answerReads(int group, byte[] request) {
         if (!isLeader(group)) {
-            return CompletableFuture.completedFuture(ForwardedReads.notLeader());
+            return CompletableFuture.completedFuture(ForwardedReads.notLeader(leaderName(group)));
         }
         List<byte[]> queries;
         try {
@@ -939,12 +963,16 @@ public final class RatisReplicator implements Replicator {
         }
     }
 
-    /** The group's leader as this node knows it: from its replica, else from its client. */
+    /**
+     * The group's leader as this node knows it: from its replica; else as a member last named it to
+     * a batch of forwarded reads, else its client's guess.
+     */
     private RaftPeerId knownLeader(int group) {
         try {
             return server.getDivision(groupIds[group]).getInfo().getLeaderId();
         } catch (IOException notHostedHere) {
-            return client(group).getLeaderId();
+            RaftPeerId hint = leaderHints.get(group);
+            return hint != null ? hint : client(group).getLeaderId();
         }
     }
 
@@ -994,7 +1022,8 @@ public final class RatisReplicator implements Replicator {
 
     /**
      * What {@code leader} answered, decoded; empty when it did not lead, or after a failure (of the
-     * call, or a malformed answer), which also keeps it from being asked again for a while.
+     * call, or a malformed answer), which also keeps it from being asked again for a while unless
+     * only the client had closed.
      */
     private <T> Optional<T> leaderAnswer(
             int group,
@@ -1012,7 +1041,12 @@ public final class RatisReplicator implements Replicator {
             return decode.apply(reply.getMessage().getContent().toByteArray());
         } catch (RuntimeException e) {
             dropForwardClient(group);
-            forwardBackoffs[group].failed(leader);
+            if (!closedClient(e)) {
+                // A closed client is no failure of the leader's (a leader stepping down closes
+                // its clients' streams): the next question goes on a new client at once.
+                forwardBackoffs[group].failed(leader);
+                leaderHints.compareAndSet(group, leader, null);
+            }
             return Optional.empty();
         }
     }
@@ -1101,7 +1135,8 @@ public final class RatisReplicator implements Replicator {
     }
 
     /** The group's leader as this node knows it, for an error message; null when unknown. */
-    private String leaderName(int group) {
+    /** The leader of {@code group} as this node knows it ({@link #knownLeader}), or null. */
+    String leaderName(int group) {
         try {
             RaftPeerId leader = knownLeader(group);
             return leader == null ? null : leader.toString();
@@ -1271,6 +1306,7 @@ public final class RatisReplicator implements Replicator {
         synchronized (clientLock) {
             if (!members.equals(groupPeers[group])) {
                 groupPeers[group] = List.copyOf(members);
+                leaderHints.set(group, null);
                 closeClient(group);
             }
         }

@@ -107,6 +107,33 @@ class ForwardedReadTest extends ThreeReplicaTest {
                 .isGreaterThan(batches);
     }
 
+    /**
+     * After a leader change the outsider's batches reach the old leader, which names the new one;
+     * the outsider's Ratis client would keep its old guess, since a follower serves its reads.
+     */
+    @Test
+    void anOutsiderFollowsTheLeaderNamedByAFollower() throws Exception {
+        RaftReplicas.Node outsider = readsThroughAnOutsiderSeeEveryAcknowledgedWrite(10);
+        RaftReplicas.Node[] pair = replicas.leaderAndFollower(0);
+        assertThat(outsider.replicator.leaderName(0)).isEqualTo(pair[0].id);
+
+        assertThat(pair[0].replicator.transferLeadership(0, pair[1].id).get(30, TimeUnit.SECONDS))
+                .isTrue();
+        RaftReplicas.await(
+                "the new leader, known to the old one",
+                () ->
+                        pair[1].replicator.isLeader(0)
+                                && pair[1].id.equals(
+                                        pair[0].replicator.groupStatus().get(0).leader()));
+        for (int round = 0; round < 3; round++) {
+            for (int i = 0; i < 10; i++) {
+                assertThat(valueOf(read(outsider, i).get(30, TimeUnit.SECONDS))).isEqualTo("v" + i);
+            }
+        }
+
+        assertThat(outsider.replicator.leaderName(0)).isEqualTo(pair[1].id);
+    }
+
     @Test
     void withTheSettingOffAnOutsiderReadsOneByOne() throws Exception {
         forwardReads = false;

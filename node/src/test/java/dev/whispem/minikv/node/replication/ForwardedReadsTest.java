@@ -62,7 +62,10 @@ class ForwardedReadsTest {
         assertThat(answers.get(1).skipped()).isFalse();
         assertThat(answers.get(1).error()).isEqualTo("unknown read query type 90");
         assertThat(answers.get(2).answered()).as("an empty answer is an answer").isTrue();
-        assertThat(ForwardedReads.decode(ForwardedReads.notLeader(), 3)).isEmpty();
+        assertThat(ForwardedReads.decode(ForwardedReads.notLeader("v3"), 3)).isEmpty();
+        assertThat(ForwardedReads.leaderHint(ForwardedReads.notLeader("v3"))).contains("v3");
+        assertThat(ForwardedReads.leaderHint(ForwardedReads.notLeader(null))).isEmpty();
+        assertThat(ForwardedReads.leaderHint(encoded)).isEmpty();
     }
 
     @Test

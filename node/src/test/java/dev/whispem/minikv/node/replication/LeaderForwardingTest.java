@@ -150,9 +150,13 @@ class LeaderForwardingTest extends ThreeReplicaTest {
                                 new byte[] {'X'},
                                 ReadQuery.encode(new ReadQuery.Get(key(7)))));
 
-        assertThat(ForwardedReads.decode(bytes(send(request, follower)), 3))
+        byte[] fromFollower = bytes(send(request, follower));
+        assertThat(ForwardedReads.decode(fromFollower, 3))
                 .as("a follower does not answer")
                 .isEmpty();
+        assertThat(ForwardedReads.leaderHint(fromFollower))
+                .as("it names the leader")
+                .contains(leader.id);
         assertThat(refused(new byte[] {'Q', 0, 0, 0, 9}, leader))
                 .as("a malformed batch is refused")
                 .isTrue();
