@@ -18,8 +18,8 @@ public interface CommitObserver {
     default void readRound(boolean fromLeader) {}
 
     /**
-     * A batch of {@code reads} point reads of a group this node does not host went to its leader
-     * ({@link ForwardedReads}).
+     * A batch of {@code reads} reads of a group this node does not host went to its leader ({@link
+     * ForwardedReads}).
      */
     default void forwardedReads(int reads) {}
 }

@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Point reads ({@link ReadQuery.Get}) of a group this node does not host, handed to the group's
- * leader in one batch, the way forwarded commands go ({@link ForwardedProposals}: a Ratis
- * stale-read query to the leader). The leader answers them all after one round of its own read
- * barrier, which its lease usually settles without a message; each read on its own would cost a
- * Ratis read-only request and a ReadIndex of its own (docs/performance.md).
+ * Reads ({@link ReadQuery}: point reads and scans) of a group this node does not host, handed to
+ * the group's leader in one batch, the way forwarded commands go ({@link ForwardedProposals}: a
+ * Ratis stale-read query to the leader). The leader answers them all after one round of its own
+ * read barrier, which its lease usually settles without a message; each read on its own would cost
+ * a Ratis read-only request and a ReadIndex of its own (docs/performance.md).
  *
  * <p>Wire format: request {@code 'Q' | count | (length | query)*}; answer {@code 'A' | count |
  * (status | length | bytes)*} with status 0 (bytes: the {@link ReadQuery} answer), 1 (bytes: why

@@ -86,10 +86,10 @@ public interface RaftConfig {
 
     /**
      * A node that does not host a group (a coordinator, or a volume server the group is not placed
-     * on) sends its point reads of the group to the leader in batches ({@link ForwardedReads}), one
-     * batch in flight per group, answered after one round of the leader's read barrier. False: each
-     * read is a Ratis read-only request of its own, with a ReadIndex of its own on the leader (for
-     * a cluster still partly on a release that does not answer batches).
+     * on) sends its reads of the group to the leader in batches ({@link ForwardedReads}), one batch
+     * in flight per group, answered after one round of the leader's read barrier. False: each read
+     * is a Ratis read-only request of its own, with a ReadIndex of its own on the leader (for a
+     * cluster still partly on a release that does not answer batches).
      */
     @WithDefault("true")
     boolean forwardReads();

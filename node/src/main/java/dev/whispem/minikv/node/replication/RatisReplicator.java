@@ -60,7 +60,7 @@ public final class RatisReplicator implements Replicator {
     private final ForwardBackoff[] forwardBackoffs;
     private final ReadBarrier[] barriers;
 
-    /** Batches the point reads of each group this node does not host for its leader. */
+    /** Batches the reads of each group this node does not host for its leader. */
     private final ReadForwarder[] readForwarders;
 
     /**
@@ -844,7 +844,7 @@ public final class RatisReplicator implements Replicator {
     }
 
     /**
-     * Sends a batch of point reads of a group this node does not host to its leader ({@link
+     * Sends a batch of reads of a group this node does not host to its leader ({@link
      * ForwardedReads}). Reads change nothing, so each read the leader did not answer (it did not
      * lead, the call failed, the answer outgrew its budget) goes again on its own as a Ratis
      * read-only request, which finds the leader by itself; after a failure that leader is not asked
@@ -1134,8 +1134,10 @@ public final class RatisReplicator implements Replicator {
         }
     }
 
-    /** The group's leader as this node knows it, for an error message; null when unknown. */
-    /** The leader of {@code group} as this node knows it ({@link #knownLeader}), or null. */
+    /**
+     * The leader of {@code group} as this node knows it ({@link #knownLeader}), for error messages
+     * and a member's "not leader" answers; null when unknown.
+     */
     String leaderName(int group) {
         try {
             RaftPeerId leader = knownLeader(group);
@@ -1376,13 +1378,12 @@ public final class RatisReplicator implements Replicator {
     }
 
     /**
-     * Point reads of a group this node does not host go to its leader in batches ({@link
-     * ReadForwarder}); other queries, and every query with minikv.raft.forward-reads off, go one by
-     * one as Ratis read-only requests.
+     * Reads of a group this node does not host go to its leader in batches ({@link ReadForwarder});
+     * with minikv.raft.forward-reads off, one by one as Ratis read-only requests.
      */
     @Override
     public CompletableFuture<byte[]> query(int group, byte[] query) {
-        if (config.forwardReads() && ReadQuery.isPointRead(query) && !hosts(group)) {
+        if (config.forwardReads() && !hosts(group)) {
             return readForwarders[group].read(query);
         }
         return queryAlone(group, query);

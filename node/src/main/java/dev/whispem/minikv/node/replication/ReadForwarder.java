@@ -6,10 +6,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
- * Gathers the point reads of one group this node does not host into batches for its leader ({@link
- * ForwardedReads}): one batch in flight at a time, and the reads that arrive meanwhile go together
- * in the next, at most {@link #MAX_BATCH} of them. Like {@link ReadBarrier}, a busy group so sends
- * one message per round trip instead of one per read.
+ * Gathers the reads (point reads and scans) of one group this node does not host into batches for
+ * its leader ({@link ForwardedReads}): one batch in flight at a time, and the reads that arrive
+ * meanwhile go together in the next, at most {@link #MAX_BATCH} of them. Like {@link ReadBarrier},
+ * a busy group so sends one message per round trip instead of one per read.
  */
 final class ReadForwarder {
 

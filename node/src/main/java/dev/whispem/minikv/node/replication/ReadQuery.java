@@ -41,11 +41,6 @@ public sealed interface ReadQuery {
     /** A scan's answer. */
     record Entries(long revision, List<KvStore.Entry> entries) {}
 
-    /** Whether an encoded query reads one key. */
-    static boolean isPointRead(byte[] query) {
-        return query.length > 0 && query[0] == 'G';
-    }
-
     static byte[] encode(ReadQuery q) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {

@@ -11,9 +11,9 @@ import org.apache.ratis.protocol.RaftPeer;
 import org.junit.jupiter.api.Test;
 
 /**
- * Point reads on a node that does not host the group (a coordinator, or a volume server the group
- * is not placed on): sent to the leader in batches (minikv.raft.forward-reads), or one by one as
- * Ratis read-only requests.
+ * Reads on a node that does not host the group (a coordinator, or a volume server the group is not
+ * placed on): sent to the leader in batches (minikv.raft.forward-reads), or one by one as Ratis
+ * read-only requests.
  */
 class ForwardedReadTest extends ThreeReplicaTest {
 
@@ -93,6 +93,19 @@ class ForwardedReadTest extends ThreeReplicaTest {
         assertThat(read(outsider, writes + 1).get(30, TimeUnit.SECONDS).value())
                 .as("a key never written")
                 .isEmpty();
+        var scan =
+                new ReadQuery.Scan(
+                        RaftReplicas.GROUPS,
+                        System.currentTimeMillis(),
+                        1000,
+                        "t",
+                        new byte[0],
+                        null);
+        byte[] listed =
+                outsider.replicator.query(0, ReadQuery.encode(scan)).get(30, TimeUnit.SECONDS);
+        assertThat(ReadQuery.decodeEntries(listed, "t").entries())
+                .as("a scan of the group's shards")
+                .hasSize(writes);
         return outsider;
     }
 

@@ -48,9 +48,7 @@ class LeaderForwardingTest extends ThreeReplicaTest {
 
     @Test
     void aFollowersWritesBecomeTheLeadersEntries() throws Exception {
-        RaftReplicas.Node[] pair = startedLeaderAndFollower();
-        RaftReplicas.Node leader = pair[0];
-        RaftReplicas.Node follower = pair[1];
+        startLeaderAndFollower();
         assertThat(leader.replicator.entersDivisionDirectly(0))
                 .as("proposals skip the Ratis server's client executor (decision 0117)")
                 .isTrue();
@@ -95,9 +93,7 @@ class LeaderForwardingTest extends ThreeReplicaTest {
 
     @Test
     void onlyTheLeaderAcceptsForwardedCommandsAndMalformedOnesChangeNothing() throws Exception {
-        RaftReplicas.Node[] pair = startedLeaderAndFollower();
-        RaftReplicas.Node leader = pair[0];
-        RaftReplicas.Node follower = pair[1];
+        startLeaderAndFollower();
         byte[] request =
                 ForwardedProposals.request(
                         CommandCodec.encodeAll(
@@ -122,9 +118,7 @@ class LeaderForwardingTest extends ThreeReplicaTest {
 
     @Test
     void onlyTheLeaderAnswersAReadIndexAndItCoversEveryAcknowledgedWrite() throws Exception {
-        RaftReplicas.Node[] pair = startedLeaderAndFollower();
-        RaftReplicas.Node leader = pair[0];
-        RaftReplicas.Node follower = pair[1];
+        startLeaderAndFollower();
         writeConcurrently(leader, 20);
         long appliedAfterWrites = leader.replicator.groupStatus().get(0).applied();
 
@@ -139,9 +133,7 @@ class LeaderForwardingTest extends ThreeReplicaTest {
 
     @Test
     void onlyTheLeaderAnswersForwardedReadsAndMalformedOnesAreRefused() throws Exception {
-        RaftReplicas.Node[] pair = startedLeaderAndFollower();
-        RaftReplicas.Node leader = pair[0];
-        RaftReplicas.Node follower = pair[1];
+        startLeaderAndFollower();
         writeConcurrently(leader, 3);
         byte[] request =
                 ForwardedReads.request(
@@ -175,9 +167,7 @@ class LeaderForwardingTest extends ThreeReplicaTest {
 
     @Test
     void writesThroughAFollowerResumeAfterTheLeaderLeaves() throws Exception {
-        RaftReplicas.Node[] pair = startedLeaderAndFollower();
-        RaftReplicas.Node leader = pair[0];
-        RaftReplicas.Node follower = pair[1];
+        startLeaderAndFollower();
         writeConcurrently(follower, 20);
 
         leader.close();

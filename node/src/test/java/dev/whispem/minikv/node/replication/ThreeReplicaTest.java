@@ -18,13 +18,20 @@ abstract class ThreeReplicaTest {
         }
     }
 
+    /** Group 0's leader and a follower that knows it, once {@link #startLeaderAndFollower} ran. */
+    RaftReplicas.Node leader;
+
+    RaftReplicas.Node follower;
+
     /**
-     * Starts three replicas that forward to the leader; answers group 0's leader and a follower
+     * Starts three replicas that forward to the leader, and names group 0's leader and a follower
      * that knows it.
      */
-    RaftReplicas.Node[] startedLeaderAndFollower() throws Exception {
+    void startLeaderAndFollower() throws Exception {
         replicas = new RaftReplicas(dir, 0, 1024, true);
         replicas.startAll();
-        return replicas.leaderAndFollower(0);
+        RaftReplicas.Node[] pair = replicas.leaderAndFollower(0);
+        leader = pair[0];
+        follower = pair[1];
     }
 }
