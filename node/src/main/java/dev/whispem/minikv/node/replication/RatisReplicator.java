@@ -947,8 +947,15 @@ public final class RatisReplicator implements Replicator {
                         revision -> {
                             GroupStateMachine core = cores[group];
                             List<ForwardedReads.Answer> answers = new ArrayList<>(queries.size());
+                            long bytes = 0;
                             for (byte[] q : queries) {
-                                answers.add(answerRead(core, q));
+                                // Past the budget the answers would be left out anyway.
+                                ForwardedReads.Answer a =
+                                        bytes > ForwardedReads.ANSWER_BUDGET
+                                                ? ForwardedReads.Answer.SKIPPED_ANSWER
+                                                : answerRead(core, q);
+                                bytes += a.answered() ? a.value().length : 0;
+                                answers.add(a);
                             }
                             return ForwardedReads.answers(answers);
                         });
