@@ -479,10 +479,7 @@ final class KvStateMachine extends SnapshotStateMachine {
                     .thenApply(answer -> Message.valueOf(ByteString.copyFrom(answer)));
         }
         return CompletableFuture.completedFuture(
-                Message.valueOf(
-                        ByteString.copyFrom(
-                                ReadQuery.answer(
-                                        content, core.group(), core.revision(), core.store()))));
+                Message.valueOf(ByteString.copyFrom(ReadQuery.answer(content, core))));
     }
 
     private Message revisionMessage() {

@@ -114,9 +114,7 @@ public final class LocalReplicator implements Replicator {
 
     @Override
     public CompletableFuture<byte[]> query(int group, byte[] query) {
-        GroupStateMachine sm = groups[group];
-        return CompletableFuture.completedFuture(
-                ReadQuery.answer(query, group, sm.revision(), sm.store()));
+        return CompletableFuture.completedFuture(ReadQuery.answer(query, groups[group]));
     }
 
     @Override

@@ -963,8 +963,7 @@ public final class RatisReplicator implements Replicator {
 
     private static ForwardedReads.Answer answerRead(GroupStateMachine core, byte[] query) {
         try {
-            return new ForwardedReads.Answer(
-                    ReadQuery.answer(query, core.group(), core.revision(), core.store()), null);
+            return new ForwardedReads.Answer(ReadQuery.answer(query, core), null);
         } catch (RuntimeException e) {
             return new ForwardedReads.Answer(null, String.valueOf(e.getMessage()));
         }

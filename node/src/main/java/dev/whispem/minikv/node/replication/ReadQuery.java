@@ -70,8 +70,12 @@ public sealed interface ReadQuery {
         return bytes.toByteArray();
     }
 
-    /** Runs {@code query} against a replica of {@code group} and encodes the answer. */
-    static byte[] answer(byte[] query, int group, long revision, KvStore store) {
+    /** Runs {@code query} against {@code replica} at its current revision; encodes the answer. */
+    static byte[] answer(byte[] query, GroupStateMachine replica) {
+        return answer(query, replica.group(), replica.revision(), replica.store());
+    }
+
+    private static byte[] answer(byte[] query, int group, long revision, KvStore store) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(query));
                 DataOutputStream out = new DataOutputStream(bytes)) {
