@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.apache.ratis.protocol.RaftPeer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,34 +18,6 @@ class ForwardedReadTest extends ThreeReplicaTest {
 
     /** minikv.raft.forward-reads of the nodes a test starts. */
     private boolean forwardReads = true;
-
-    /**
-     * Starts three replicas and a fourth node that hosts nothing but knows where group 0's members
-     * are, as a coordinator knows it from the shard map; answers that outsider. A follower comes
-     * first in what it knows, so its first guess at the leader is likely wrong, as after a leader
-     * change.
-     */
-    private RaftReplicas.Node startedOutsider() throws Exception {
-        replicas = new RaftReplicas(dir, 0, 1024, true);
-        replicas.forwardReads = forwardReads;
-        RaftReplicas.Node outsider = replicas.addOutsider();
-        replicas.startAll();
-        RaftReplicas.Node leader = replicas.leaderOf(0);
-        List<RaftPeer> members = new ArrayList<>();
-        for (RaftReplicas.Node n : replicas.nodes) {
-            if (n != outsider) {
-                RaftPeer peer =
-                        RaftPeer.newBuilder()
-                                .setId(n.id)
-                                .setAddress("127.0.0.1:" + n.raftPort)
-                                .build();
-                members.add(n == leader ? members.size() : 0, peer);
-            }
-        }
-        outsider.replicator.setPeers(0, members);
-        assertThat(outsider.replicator.hosts(0)).isFalse();
-        return outsider;
-    }
 
     private static Command put(int i) {
         return new Command.Put(
@@ -72,7 +43,7 @@ class ForwardedReadTest extends ThreeReplicaTest {
      */
     private RaftReplicas.Node readsThroughAnOutsiderSeeEveryAcknowledgedWrite(int writes)
             throws Exception {
-        RaftReplicas.Node outsider = startedOutsider();
+        RaftReplicas.Node outsider = startWithOutsider(forwardReads);
         RaftReplicas.Node leader = replicas.leaderOf(0);
         for (int i = 0; i < writes; i++) {
             Outcome.Written written =

@@ -15,27 +15,6 @@ import org.junit.jupiter.api.Test;
  */
 class LeadershipTransferTest extends ThreeReplicaTest {
 
-    /**
-     * Asks {@code from} to hand group 0 to {@code to} until it does: a leader just elected has not
-     * heard from its followers yet, and refuses until it has.
-     */
-    private static void awaitTransfer(RaftReplicas.Node from, String to) throws Exception {
-        RaftReplicas.await(
-                "a transfer from " + from.id + " to " + (to == null ? "any member" : to),
-                () -> {
-                    try {
-                        return from.replicator.transferLeadership(0, to).get(30, TimeUnit.SECONDS);
-                    } catch (ExecutionException e) {
-                        if (e.getCause().getMessage().contains("answered its leader within")) {
-                            return false;
-                        }
-                        throw new AssertionError(e);
-                    } catch (Exception e) {
-                        throw new AssertionError(e);
-                    }
-                });
-    }
-
     @Test
     void leadershipGoesOnlyToAMemberThatAnswers() throws Exception {
         replicas = new RaftReplicas(dir, 0, 1024, true);
