@@ -271,6 +271,12 @@ public class NodeWiring {
                                 "Point reads of a group this node does not host sent to its leader"
                                         + " in one batch")
                         .register(registry);
+        var resentRefused =
+                io.micrometer.core.instrument.Counter.builder("minikv.entries.resent")
+                        .description(
+                                "Log entries a leader refused while handing leadership over, sent"
+                                        + " again to whoever leads next")
+                        .register(registry);
         var roundsFromLeader = readRounds(registry, "leader");
         var ratisRounds = readRounds(registry, "ratis");
         CommitObserver observer =
@@ -294,6 +300,11 @@ public class NodeWiring {
                     @Override
                     public void forwardedReads(int reads) {
                         forwardedBatchSize.record(reads);
+                    }
+
+                    @Override
+                    public void resentRefused() {
+                        resentRefused.increment();
                     }
                 };
         if (clusterMode(node, raft)) {

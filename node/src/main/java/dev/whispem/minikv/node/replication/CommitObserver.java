@@ -22,4 +22,10 @@ public interface CommitObserver {
      * ForwardedReads}).
      */
     default void forwardedReads(int reads) {}
+
+    /**
+     * The leader refused an entry during a leadership hand-over, before its log took it, and the
+     * entry is sent again ({@link RefusedBeforeLog}).
+     */
+    default void resentRefused() {}
 }

@@ -11,14 +11,18 @@ import java.util.Optional;
  * never enter the log themselves.
  *
  * <p>Wire format: request {@code 'P' | CommandCodec payload}; answer {@code 'O' | OutcomeCodec
- * payload} when the leader proposed them and they committed, or {@code 'N'} when the receiver was
- * not the leader and proposed nothing (the sender may then propose them another way).
+ * payload} when the leader proposed them and they committed, {@code 'N'} when the receiver was not
+ * the leader and proposed nothing (the sender may then propose them another way), or {@code 'R'}
+ * when it led but handed leadership over before its log took any of them (the sender sends them
+ * again once the hand-over settles; a release before this answer reads it as malformed and leaves
+ * their outcome unknown, as it did for such a failure).
  */
 final class ForwardedProposals {
 
     private static final byte REQUEST = 'P';
     private static final byte OUTCOMES = 'O';
     private static final byte NOT_LEADER = 'N';
+    private static final byte REFUSED = 'R';
 
     private ForwardedProposals() {}
 
@@ -50,14 +54,23 @@ final class ForwardedProposals {
         return new byte[] {NOT_LEADER};
     }
 
+    static byte[] refused() {
+        return new byte[] {REFUSED};
+    }
+
     /**
      * The outcomes of a forwarded request, or empty when the receiver was not the leader.
      *
+     * @throws RefusedBeforeLog when the leader handed leadership over before proposing them
      * @throws IllegalArgumentException for any other answer
      */
     static Optional<List<Outcome>> decode(byte[] answer) {
         if (answer.length == 1 && answer[0] == NOT_LEADER) {
             return Optional.empty();
+        }
+        if (answer.length == 1 && answer[0] == REFUSED) {
+            throw new RefusedBeforeLog(
+                    "the leader handed leadership over before proposing the forwarded commands");
         }
         if (answer.length > 0 && answer[0] == OUTCOMES) {
             return Optional.of(OutcomeCodec.decode(Arrays.copyOfRange(answer, 1, answer.length)));

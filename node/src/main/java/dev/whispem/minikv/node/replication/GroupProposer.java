@@ -21,9 +21,12 @@ final class GroupProposer {
     interface EntrySender {
         /**
          * Sends one entry of encoded commands. Its outcomes, one per command in order, complete on
-         * a callback thread, never on an event loop or a Ratis thread.
+         * a callback thread, never on an event loop or a Ratis thread. An entry that {@code
+         * carriesForwarded} commands other members handed to this node as leader must fail with
+         * {@link RefusedBeforeLog} unless this node proposes it itself: handing them on to another
+         * leader could wait on a member that waits on this one.
          */
-        Sent send(int group, byte[] payload);
+        Sent send(int group, byte[] payload, boolean carriesForwarded);
 
         /** An entry failed with {@code error}; a client it closed is replaced. */
         void failed(int group, Throwable error);
@@ -37,7 +40,23 @@ final class GroupProposer {
      */
     record Sent(CompletableFuture<List<Outcome>> outcomes, boolean proposedHere) {}
 
-    private record Pending(Command.Proposal proposal, CompletableFuture<Outcome> done) {}
+    /**
+     * A command waiting for its entry.
+     *
+     * @param forwarded whether another member handed it to this node as leader
+     * @param resends how many times an entry carrying it was refused before the log took it
+     */
+    private record Pending(
+            Command.Proposal proposal,
+            CompletableFuture<Outcome> done,
+            boolean forwarded,
+            int resends) {}
+
+    /** Pause after an entry was refused during a leadership hand-over, before the next one. */
+    static final long RESEND_PAUSE_MILLIS = 50;
+
+    /** Refusals a command outlasts: 100 pauses span a leadership transfer several times. */
+    static final int MAX_RESENDS = 100;
 
     /** Coalescing stops adding commands to an entry beyond this many bytes. */
     static final long MAX_ENTRY_BYTES = 1L << 20;
@@ -58,6 +77,9 @@ final class GroupProposer {
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private int inFlight;
     private boolean pumpScheduled;
+
+    /** While true, no entry leaves: the last one was refused during a leadership hand-over. */
+    private boolean paused;
 
     /**
      * While positive, the next entry waits until this many commands are queued or the linger ends
@@ -97,22 +119,25 @@ final class GroupProposer {
 
     CompletableFuture<Outcome> submit(Command.Proposal proposal) {
         CompletableFuture<Outcome> done = new CompletableFuture<>();
-        enqueue(List.of(new Pending(proposal, done)));
+        enqueue(List.of(new Pending(proposal, done, false, 0)));
         return done;
     }
 
-    /** Commands another member forwarded, when this node leads the group. */
-    CompletableFuture<List<Outcome>> submitAll(List<Command.Proposal> forwarded) {
+    /**
+     * Commands another member forwarded, when this node leads the group: one outcome each. They
+     * fail with {@link RefusedBeforeLog} when this node hands leadership over before proposing
+     * them, and their member sends them again.
+     */
+    List<CompletableFuture<Outcome>> submitForwarded(List<Command.Proposal> forwarded) {
         List<CompletableFuture<Outcome>> futures = new ArrayList<>(forwarded.size());
         List<Pending> pending = new ArrayList<>(forwarded.size());
         for (Command.Proposal p : forwarded) {
             CompletableFuture<Outcome> done = new CompletableFuture<>();
             futures.add(done);
-            pending.add(new Pending(p, done));
+            pending.add(new Pending(p, done, true, 0));
         }
         enqueue(pending);
-        return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
-                .thenApply(ignored -> futures.stream().map(CompletableFuture::join).toList());
+        return futures;
     }
 
     /**
@@ -137,6 +162,7 @@ final class GroupProposer {
         synchronized (this) {
             wake =
                     !pumpScheduled
+                            && !paused
                             && lingerFor == 0
                             && !queue.isEmpty()
                             && inFlight < config.maxInFlightPerGroup();
@@ -162,21 +188,26 @@ final class GroupProposer {
         while (true) {
             List<Pending> entry;
             synchronized (this) {
-                if (queue.isEmpty() || lingerFor > 0 || inFlight >= config.maxInFlightPerGroup()) {
+                if (queue.isEmpty()
+                        || paused
+                        || lingerFor > 0
+                        || inFlight >= config.maxInFlightPerGroup()) {
                     return;
                 }
                 entry = takeEntry();
                 inFlight++;
             }
             List<Command.Proposal> proposals = new ArrayList<>(entry.size());
+            boolean carriesForwarded = false;
             for (Pending p : entry) {
                 proposals.add(p.proposal());
+                carriesForwarded |= p.forwarded();
             }
             byte[] payload = CommandCodec.encodeAll(proposals);
             long start = System.nanoTime();
             Sent sent;
             try {
-                sent = sender.send(group, payload);
+                sent = sender.send(group, payload, carriesForwarded);
             } catch (RuntimeException e) {
                 // Sent neither way (no client for a group whose members are not known yet, say):
                 // these commands fail, and the in-flight slot is given back below. An exception
@@ -193,6 +224,10 @@ final class GroupProposer {
                                 }
                                 synchronized (this) {
                                     inFlight--;
+                                }
+                                if (refusedBeforeLog(error)) {
+                                    sendAgainLater(entry, error);
+                                    return;
                                 }
                                 complete(entry, outcomes, error);
                                 if (error != null || !lingerAfter(entry.size())) {
@@ -253,6 +288,61 @@ final class GroupProposer {
             if (linger == lingers) {
                 lingerFor = 0;
             }
+        }
+        wakePump();
+    }
+
+    static boolean refusedBeforeLog(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof RefusedBeforeLog) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * An entry was refused before the log took it (the leader is handing leadership over), so none
+     * of its commands was proposed. This node's own commands go back to the front of the queue, and
+     * the next entry leaves after a pause, to whoever leads by then. Commands other members
+     * forwarded (this entry's, and any still queued) go back to those members, which send them
+     * again themselves: this node stops taking them when it stops leading, and handing them on
+     * could wait on a member that waits on this one.
+     */
+    private void sendAgainLater(List<Pending> entry, Throwable error) {
+        observer.resentRefused();
+        List<Pending> handedBack = new ArrayList<>();
+        synchronized (this) {
+            for (var it = queue.iterator(); it.hasNext(); ) {
+                Pending p = it.next();
+                if (p.forwarded()) {
+                    handedBack.add(p);
+                    it.remove();
+                }
+            }
+            for (int i = entry.size() - 1; i >= 0; i--) {
+                Pending p = entry.get(i);
+                if (p.forwarded() || p.resends() >= MAX_RESENDS) {
+                    handedBack.add(p);
+                } else {
+                    queue.addFirst(new Pending(p.proposal(), p.done(), false, p.resends() + 1));
+                }
+            }
+            paused = true;
+        }
+        for (Pending p : handedBack) {
+            p.done().completeExceptionally(error);
+        }
+        try {
+            timer.schedule(this::resume, RESEND_PAUSE_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closing) {
+            resume();
+        }
+    }
+
+    private void resume() {
+        synchronized (this) {
+            paused = false;
         }
         wakePump();
     }

@@ -181,8 +181,9 @@ public final class RatisReplicator implements Replicator {
         GroupProposer.EntrySender entrySender =
                 new GroupProposer.EntrySender() {
                     @Override
-                    public GroupProposer.Sent send(int group, byte[] payload) {
-                        return sendEntry(group, payload);
+                    public GroupProposer.Sent send(
+                            int group, byte[] payload, boolean carriesForwarded) {
+                        return sendEntry(group, payload, carriesForwarded);
                     }
 
                     @Override
@@ -530,6 +531,16 @@ public final class RatisReplicator implements Replicator {
                                                                             ByteString.copyFrom(
                                                                                     payload))));
                                 }
+                                if (reply.getException()
+                                        instanceof
+                                        org.apache.ratis.protocol.exceptions
+                                                .LeaderSteppingDownException) {
+                                    // Refused before the log took it: the leader is handing
+                                    // leadership over and takes no new entries meanwhile
+                                    // (Ratis checks this before appending). Nothing was proposed.
+                                    return CompletableFuture.failedFuture(
+                                            RefusedBeforeLog.handingOver(group));
+                                }
                                 if (reply.getNotLeaderException() != null) {
                                     // Possibly refused after the log took it: the leader stepped
                                     // down while the entry was pending, and a later leader may
@@ -683,9 +694,14 @@ public final class RatisReplicator implements Replicator {
 
     /**
      * Sends one entry of {@code group}'s commands: to the leader when another member leads and
-     * forwarding is on, else proposed here.
+     * forwarding is on, else proposed here. Commands other members forwarded to this node as leader
+     * are proposed only while it still leads; otherwise they go back to their members.
      */
-    private GroupProposer.Sent sendEntry(int group, byte[] payload) {
+    private GroupProposer.Sent sendEntry(int group, byte[] payload, boolean carriesForwarded) {
+        if (carriesForwarded && !isLeader(group)) {
+            return new GroupProposer.Sent(
+                    CompletableFuture.failedFuture(RefusedBeforeLog.handingOver(group)), false);
+        }
         RaftPeerId leader = forwardTarget(group);
         // Both ways complete on a callback thread.
         return leader == null
@@ -757,6 +773,8 @@ public final class RatisReplicator implements Replicator {
                                 return outcomes.isPresent()
                                         ? CompletableFuture.completedFuture(outcomes.get())
                                         : propose(group, payload);
+                            } catch (RefusedBeforeLog e) {
+                                throw e; // the leader answered: nothing failed on the way
                             } catch (RuntimeException e) {
                                 // A Ratis client closes its window to a server after a failure it
                                 // does not retry; the next forward needs a new one.
@@ -770,20 +788,36 @@ public final class RatisReplicator implements Replicator {
     }
 
     /**
-     * Sends {@code request} ({@link ForwardedProposals} or {@link LeaderReadIndex}) to {@code
-     * leader} through the group's forwarding client, bounded by the request deadline.
+     * Sends {@code request} ({@link ForwardedProposals}, {@link ForwardedReads} or {@link
+     * LeaderReadIndex}) to {@code leader} through the group's forwarding client, bounded by the
+     * request deadline.
+     *
+     * <p>Forwarded commands go unordered. Ratis closes a leader's ordered client streams when it
+     * steps down, failing every call in flight on them with an unknown outcome, although the old
+     * leader still answers them: with their outcomes, or with {@code 'R'} when it handed leadership
+     * over before proposing them. Unordered calls share no window either, so one failure does not
+     * fail the others. Reads stay ordered: there a closed stream costs nothing (they go again), and
+     * unordered reads sent to a leader as it stepped down went unanswered until the client's
+     * timeout (10 s) in tests. The ordered way is also the fallback for a Ratis release whose
+     * client is not this implementation.
      */
     private CompletableFuture<RaftClientReply> askLeader(
             int group, RaftPeerId leader, byte[] request) {
         CompletableFuture<RaftClientReply> sent;
         try {
+            Message message = Message.valueOf(ByteString.copyFrom(request));
+            RaftClient client = forwardClient(group);
             sent =
-                    forwardClient(group)
-                            .async()
-                            .sendStaleRead(
-                                    Message.valueOf(ByteString.copyFrom(request)),
-                                    ANY_INDEX,
-                                    leader);
+                    ForwardedProposals.isRequest(request)
+                                    && client
+                                            instanceof
+                                            org.apache.ratis.client.impl.RaftClientImpl impl
+                            ? org.apache.ratis.client.impl.UnorderedAsync.send(
+                                    RaftClientRequest.staleReadRequestType(ANY_INDEX),
+                                    message,
+                                    leader,
+                                    impl)
+                            : client.async().sendStaleRead(message, ANY_INDEX, leader);
         } catch (RuntimeException e) {
             sent = CompletableFuture.failedFuture(e);
         }
@@ -840,7 +874,26 @@ public final class RatisReplicator implements Replicator {
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return proposers[group].submitAll(proposals).thenApply(ForwardedProposals::outcomes);
+        List<CompletableFuture<Outcome>> outcomes = proposers[group].submitForwarded(proposals);
+        return CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new))
+                .handle((ignored, error) -> forwardedAnswer(outcomes));
+    }
+
+    /**
+     * The answer to a forwarded batch once each command has its outcome: all of them, or {@code
+     * 'R'} when none was proposed; a batch only partly proposed fails whole, its outcome unknown.
+     */
+    private static byte[] forwardedAnswer(List<CompletableFuture<Outcome>> outcomes) {
+        if (!outcomes.isEmpty()
+                && outcomes.stream()
+                        .allMatch(
+                                f ->
+                                        f.isCompletedExceptionally()
+                                                && GroupProposer.refusedBeforeLog(
+                                                        f.exceptionNow()))) {
+            return ForwardedProposals.refused();
+        }
+        return ForwardedProposals.outcomes(outcomes.stream().map(CompletableFuture::join).toList());
     }
 
     /**

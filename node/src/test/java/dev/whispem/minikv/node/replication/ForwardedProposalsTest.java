@@ -51,6 +51,13 @@ class ForwardedProposalsTest {
     }
 
     @Test
+    void aRefusalSaysNothingWasProposed() {
+        assertThatThrownBy(() -> ForwardedProposals.decode(ForwardedProposals.refused()))
+                .isInstanceOf(RefusedBeforeLog.class)
+                .hasMessageContaining("before proposing");
+    }
+
+    @Test
     void anyOtherAnswerIsRefused() {
         assertThatThrownBy(() -> ForwardedProposals.decode(new byte[] {'X', 1}))
                 .isInstanceOf(IllegalArgumentException.class);

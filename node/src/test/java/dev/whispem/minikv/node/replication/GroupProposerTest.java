@@ -22,9 +22,19 @@ import org.junit.jupiter.api.Test;
 class GroupProposerTest {
 
     /** Entries handed to the sender, in order, with the futures the test completes. */
-    private final List<List<Command.Proposal>> entries = new ArrayList<>();
+    private final List<List<Command.Proposal>> entries =
+            java.util.Collections.synchronizedList(new ArrayList<>());
 
-    private final List<CompletableFuture<List<Outcome>>> replies = new ArrayList<>();
+    private final List<CompletableFuture<List<Outcome>>> replies =
+            java.util.Collections.synchronizedList(new ArrayList<>());
+
+    /** Whether each entry carried commands forwarded by another member. */
+    private final List<Boolean> carriedForwarded =
+            java.util.Collections.synchronizedList(new ArrayList<>());
+
+    private final java.util.concurrent.atomic.AtomicInteger resent =
+            new java.util.concurrent.atomic.AtomicInteger();
+
     private final List<Throwable> failures = new ArrayList<>();
     private final List<Integer> observed = new ArrayList<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
@@ -41,13 +51,15 @@ class GroupProposerTest {
         GroupProposer.EntrySender sender =
                 new GroupProposer.EntrySender() {
                     @Override
-                    public GroupProposer.Sent send(int group, byte[] payload) {
+                    public GroupProposer.Sent send(
+                            int group, byte[] payload, boolean carriesForwarded) {
                         if (throwOnNextSend != null) {
                             RuntimeException e = throwOnNextSend;
                             throwOnNextSend = null;
                             throw e;
                         }
                         entries.add(CommandCodec.decodeAll(payload));
+                        carriedForwarded.add(carriesForwarded);
                         CompletableFuture<List<Outcome>> reply = new CompletableFuture<>();
                         replies.add(reply);
                         return new GroupProposer.Sent(reply, proposedHere);
@@ -65,7 +77,17 @@ class GroupProposerTest {
                 sender,
                 Runnable::run,
                 timer,
-                (commands, nanos) -> observed.add(commands));
+                new CommitObserver() {
+                    @Override
+                    public void committed(int commands, long nanos) {
+                        observed.add(commands);
+                    }
+
+                    @Override
+                    public void resentRefused() {
+                        resent.incrementAndGet();
+                    }
+                });
     }
 
     /** One entry in flight, {@code maxCommandsPerEntry} commands per entry, no linger. */
@@ -153,12 +175,73 @@ class GroupProposerTest {
     @Test
     void commandsForwardedByAnotherMemberAnswerTogether() throws Exception {
         GroupProposer proposer = proposer(1024);
-        CompletableFuture<List<Outcome>> all = proposer.submitAll(List.of(put("x"), put("y")));
+        List<CompletableFuture<Outcome>> all =
+                proposer.submitForwarded(List.of(put("x"), put("y")));
 
         assertThat(entries.get(0)).extracting(GroupProposerTest::keyOf).containsExactly("x", "y");
-        assertThat(all).isNotDone();
+        assertThat(carriedForwarded).containsExactly(true);
+        assertThat(all).noneMatch(CompletableFuture::isDone);
         replies.get(0).complete(written(2, 7));
-        assertThat(all.get(1, TimeUnit.SECONDS)).isEqualTo(written(2, 7));
+        assertThat(all.get(1).get(1, TimeUnit.SECONDS)).isEqualTo(written(2, 7).get(1));
+    }
+
+    /** Waits for the pump, which resumes on the timer after a refusal, to send entry {@code n}. */
+    private void awaitEntries(int n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (entries.size() < n) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("entry " + n + " was not sent");
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    @Test
+    void anEntryRefusedDuringAHandOverIsSentAgainAfterAPause() throws Exception {
+        GroupProposer proposer = proposer(1024);
+        CompletableFuture<Outcome> a = proposer.submit(put("a"));
+        CompletableFuture<Outcome> b = proposer.submit(put("b"));
+
+        long refusedAt = System.nanoTime();
+        replies.get(0).completeExceptionally(RefusedBeforeLog.handingOver(3));
+
+        assertThat(a).as("nothing was proposed: not failed, sent again").isNotDone();
+        awaitEntries(2);
+        assertThat(System.nanoTime() - refusedAt)
+                .as("the next entry waited for the hand-over")
+                .isGreaterThanOrEqualTo(
+                        TimeUnit.MILLISECONDS.toNanos(GroupProposer.RESEND_PAUSE_MILLIS));
+        assertThat(entries.get(1))
+                .extracting(GroupProposerTest::keyOf)
+                .as("the refused command first, in its order")
+                .containsExactly("a", "b");
+        replies.get(1).complete(written(2, 9));
+        assertThat(a.get(1, TimeUnit.SECONDS)).isEqualTo(new Outcome.Written(9, 9));
+        assertThat(b.get(1, TimeUnit.SECONDS)).isEqualTo(new Outcome.Written(10, 10));
+        assertThat(resent.get()).isEqualTo(1);
+        assertThat(failures).as("a refusal is no failure of the sender").isEmpty();
+    }
+
+    @Test
+    void forwardedCommandsOfARefusedEntryGoBackToTheirMembers() throws Exception {
+        GroupProposer proposer = proposer(1024);
+        List<CompletableFuture<Outcome>> inEntry =
+                proposer.submitForwarded(List.of(put("x"), put("y")));
+        CompletableFuture<Outcome> own = proposer.submit(put("a"));
+        List<CompletableFuture<Outcome>> queued = proposer.submitForwarded(List.of(put("z")));
+
+        replies.get(0).completeExceptionally(RefusedBeforeLog.handingOver(3));
+
+        for (CompletableFuture<Outcome> f :
+                List.of(inEntry.get(0), inEntry.get(1), queued.get(0))) {
+            assertThatThrownBy(() -> f.get(1, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(RefusedBeforeLog.class);
+        }
+        awaitEntries(2);
+        assertThat(entries.get(1)).extracting(GroupProposerTest::keyOf).containsExactly("a");
+        assertThat(carriedForwarded).containsExactly(true, false);
+        replies.get(1).complete(written(1, 4));
+        assertThat(own.get(1, TimeUnit.SECONDS)).isEqualTo(new Outcome.Written(4, 4));
     }
 
     @Test

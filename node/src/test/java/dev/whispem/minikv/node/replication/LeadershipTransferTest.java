@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -79,5 +83,82 @@ class LeadershipTransferTest extends ThreeReplicaTest {
         assertThat(RatisReplicator.transferTargets(followers, committed, 1_000))
                 .containsExactly("current", "close");
         assertThat(RatisReplicator.transferTargets(List.of(), committed, 1_000)).isEmpty();
+    }
+
+    /**
+     * While a leader hands leadership over, Ratis refuses new entries before its log takes them.
+     * Those writes are sent again to whoever leads next, instead of failing as if their outcome
+     * were unknown.
+     */
+    @Test
+    void writesRefusedDuringATransferAreSentAgain() throws Exception {
+        startLeaderAndFollower();
+        AtomicBoolean running = new AtomicBoolean(true);
+        ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<Integer> acknowledged = new ConcurrentLinkedQueue<>();
+        AtomicInteger next = new AtomicInteger();
+        List<Thread> writers = new ArrayList<>();
+        for (int w = 0; w < 4; w++) {
+            RaftReplicas.Node through = w % 2 == 0 ? leader : follower;
+            writers.add(
+                    Thread.ofPlatform()
+                            .start(
+                                    () -> {
+                                        while (running.get()) {
+                                            int i = next.getAndIncrement();
+                                            try {
+                                                through.replicator
+                                                        .submit(0, put(i))
+                                                        .get(30, TimeUnit.SECONDS);
+                                                acknowledged.add(i);
+                                            } catch (Exception e) {
+                                                failures.add(e);
+                                            }
+                                        }
+                                    }));
+        }
+
+        RaftReplicas.Node from = leader;
+        RaftReplicas.Node to = follower;
+        for (int t = 0; t < 3 || (t < 10 && resent() == 0); t++) {
+            awaitTransfer(from, to.id);
+            RaftReplicas.Node newLeader = to;
+            RaftReplicas.await(
+                    "the new leader to take over", () -> newLeader.replicator.isLeader(0));
+            to = from;
+            from = newLeader;
+            Thread.sleep(500);
+        }
+        running.set(false);
+        for (Thread writer : writers) {
+            writer.join(60_000);
+        }
+
+        assertThat(resent()).as("entries refused during a transfer and sent again").isPositive();
+        assertThat(failures)
+                .as("writes failed because the leader was handing over")
+                .noneMatch(
+                        e ->
+                                String.valueOf(e.getMessage()).contains("stepping down")
+                                        || GroupProposer.refusedBeforeLog(e));
+        assertThat(acknowledged.size()).isGreaterThan(50);
+        from.replicator.readBarrier(0, true).get(30, TimeUnit.SECONDS);
+        for (int i : acknowledged) {
+            assertThat(from.store.get(RaftReplicas.keyInGroup0(i)))
+                    .as("acknowledged write %d", i)
+                    .isPresent();
+        }
+    }
+
+    private long resent() {
+        return replicas.nodes.stream().mapToLong(n -> n.resentRefused.get()).sum();
+    }
+
+    private static Command put(int i) {
+        return new Command.Put(
+                RaftReplicas.keyInGroup0(i),
+                ("v" + i).getBytes(StandardCharsets.UTF_8),
+                0,
+                Precondition.NONE);
     }
 }

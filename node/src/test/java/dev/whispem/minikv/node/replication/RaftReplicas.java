@@ -168,6 +168,7 @@ final class RaftReplicas implements AutoCloseable {
         final AtomicLong ratisReadRounds = new AtomicLong();
         final AtomicLong forwardedReadBatches = new AtomicLong();
         final AtomicLong forwardedReads = new AtomicLong();
+        final AtomicLong resentRefused = new AtomicLong();
 
         /** Host every group with the static peers; false: none until the shard map says. */
         boolean hostAll = true;
@@ -252,6 +253,11 @@ final class RaftReplicas implements AutoCloseable {
                 public void forwardedReads(int reads) {
                     forwardedReadBatches.incrementAndGet();
                     forwardedReads.addAndGet(reads);
+                }
+
+                @Override
+                public void resentRefused() {
+                    resentRefused.incrementAndGet();
                 }
             };
         }
