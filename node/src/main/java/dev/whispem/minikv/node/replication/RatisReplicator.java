@@ -92,10 +92,18 @@ public final class RatisReplicator implements Replicator {
     private final RaftClient[] clients;
 
     /**
-     * Per group, the client that forwards commands to the leader: it never retries, because a
-     * forwarded command carries no id the new leader could deduplicate by.
+     * Per group, the client that asks the leader for reads and read indexes: it never retries,
+     * since a read that fails goes again another way.
      */
     private final RaftClient[] forwardClients;
+
+    /**
+     * Per group, the client that forwards commands to the leader: it never retries, because a
+     * forwarded command carries no id the new leader could deduplicate by. Apart from {@link
+     * #forwardClients} so that replacing that one after a failed read does not fail the commands in
+     * flight on this one.
+     */
+    private final RaftClient[] proposalClients;
 
     /** Guards {@link #clients} and {@link #groupPeers}; never held while waiting on Ratis. */
     private final Object clientLock = new Object();
@@ -197,6 +205,7 @@ public final class RatisReplicator implements Replicator {
         this.committedAtStart = new long[groupCount];
         this.clients = new RaftClient[groupCount];
         this.forwardClients = new RaftClient[groupCount];
+        this.proposalClients = new RaftClient[groupCount];
         Map<RaftGroupId, Integer> indexOf = new HashMap<>();
         for (int g = 0; g < groupCount; g++) {
             groupIds[g] = groupId(g);
@@ -584,14 +593,18 @@ public final class RatisReplicator implements Replicator {
         return clients[group];
     }
 
-    /** The client forwarding commands of {@code group} to its leader; see {@link #forward}. */
-    private RaftClient forwardClient(int group) {
+    /**
+     * The client asking {@code group}'s leader: {@link #proposalClients} for forwarded commands
+     * (see {@link #forward}), {@link #forwardClients} for the rest.
+     */
+    private RaftClient forwardClient(int group, boolean proposals) {
+        RaftClient[] kind = proposals ? proposalClients : forwardClients;
         synchronized (clientLock) {
-            if (forwardClients[group] == null) {
-                forwardClients[group] =
+            if (kind[group] == null) {
+                kind[group] =
                         newClient(group, REQUEST_TIMEOUT_SECONDS - 5, RetryPolicies.noRetry());
             }
-            return forwardClients[group];
+            return kind[group];
         }
     }
 
@@ -778,7 +791,7 @@ public final class RatisReplicator implements Replicator {
                             } catch (RuntimeException e) {
                                 // A Ratis client closes its window to a server after a failure it
                                 // does not retry; the next forward needs a new one.
-                                dropForwardClient(group);
+                                dropForwardClient(group, true);
                                 forwardBackoffs[group].failed(leader);
                                 throw e;
                             }
@@ -806,12 +819,10 @@ public final class RatisReplicator implements Replicator {
         CompletableFuture<RaftClientReply> sent;
         try {
             Message message = Message.valueOf(ByteString.copyFrom(request));
-            RaftClient client = forwardClient(group);
+            boolean proposals = ForwardedProposals.isRequest(request);
+            RaftClient client = forwardClient(group, proposals);
             sent =
-                    ForwardedProposals.isRequest(request)
-                                    && client
-                                            instanceof
-                                            org.apache.ratis.client.impl.RaftClientImpl impl
+                    proposals && client instanceof org.apache.ratis.client.impl.RaftClientImpl impl
                             ? org.apache.ratis.client.impl.UnorderedAsync.send(
                                     RaftClientRequest.staleReadRequestType(ANY_INDEX),
                                     message,
@@ -1099,7 +1110,7 @@ public final class RatisReplicator implements Replicator {
             }
             return decode.apply(reply.getMessage().getContent().toByteArray());
         } catch (RuntimeException e) {
-            dropForwardClient(group);
+            dropForwardClient(group, false);
             if (!closedClient(e)) {
                 // A closed client is no failure of the leader's (a leader stepping down closes
                 // its clients' streams): the next question goes on a new client at once.
@@ -1375,9 +1386,9 @@ public final class RatisReplicator implements Replicator {
 
     /** Forgets the group's clients; closing them (which may wait) happens on another thread. */
     private void closeClient(int group) {
-        List<RaftClient> old = new ArrayList<>(2);
+        List<RaftClient> old = new ArrayList<>(3);
         synchronized (clientLock) {
-            for (RaftClient[] kind : List.of(clients, forwardClients)) {
+            for (RaftClient[] kind : List.of(clients, forwardClients, proposalClients)) {
                 if (kind[group] != null) {
                     old.add(kind[group]);
                     kind[group] = null;
@@ -1389,11 +1400,12 @@ public final class RatisReplicator implements Replicator {
         }
     }
 
-    private void dropForwardClient(int group) {
+    private void dropForwardClient(int group, boolean proposals) {
+        RaftClient[] kind = proposals ? proposalClients : forwardClients;
         RaftClient old;
         synchronized (clientLock) {
-            old = forwardClients[group];
-            forwardClients[group] = null;
+            old = kind[group];
+            kind[group] = null;
         }
         if (old != null) {
             closeLater(List.of(old));
@@ -1515,7 +1527,7 @@ public final class RatisReplicator implements Replicator {
         }
         List<RaftClient> open = new ArrayList<>();
         synchronized (clientLock) {
-            for (RaftClient[] kind : List.of(clients, forwardClients)) {
+            for (RaftClient[] kind : List.of(clients, forwardClients, proposalClients)) {
                 for (RaftClient c : kind) {
                     if (c != null) {
                         open.add(c);
