@@ -225,7 +225,7 @@ final class GroupProposer {
                                 synchronized (this) {
                                     inFlight--;
                                 }
-                                if (refusedBeforeLog(error)) {
+                                if (RefusedBeforeLog.in(error)) {
                                     sendAgainLater(entry, error);
                                     return;
                                 }
@@ -290,15 +290,6 @@ final class GroupProposer {
             }
         }
         wakePump();
-    }
-
-    static boolean refusedBeforeLog(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof RefusedBeforeLog) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**

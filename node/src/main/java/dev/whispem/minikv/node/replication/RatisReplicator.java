@@ -598,7 +598,7 @@ public final class RatisReplicator implements Replicator {
      * (see {@link #forward}), {@link #forwardClients} for the rest.
      */
     private RaftClient forwardClient(int group, boolean proposals) {
-        RaftClient[] kind = proposals ? proposalClients : forwardClients;
+        RaftClient[] kind = askers(proposals);
         synchronized (clientLock) {
             if (kind[group] == null) {
                 kind[group] =
@@ -900,8 +900,7 @@ public final class RatisReplicator implements Replicator {
                         .allMatch(
                                 f ->
                                         f.isCompletedExceptionally()
-                                                && GroupProposer.refusedBeforeLog(
-                                                        f.exceptionNow()))) {
+                                                && RefusedBeforeLog.in(f.exceptionNow()))) {
             return ForwardedProposals.refused();
         }
         return ForwardedProposals.outcomes(outcomes.stream().map(CompletableFuture::join).toList());
@@ -1400,8 +1399,12 @@ public final class RatisReplicator implements Replicator {
         }
     }
 
+    private RaftClient[] askers(boolean proposals) {
+        return proposals ? proposalClients : forwardClients;
+    }
+
     private void dropForwardClient(int group, boolean proposals) {
-        RaftClient[] kind = proposals ? proposalClients : forwardClients;
+        RaftClient[] kind = askers(proposals);
         RaftClient old;
         synchronized (clientLock) {
             old = kind[group];

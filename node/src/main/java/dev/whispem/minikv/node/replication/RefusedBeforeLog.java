@@ -11,6 +11,16 @@ final class RefusedBeforeLog extends IllegalStateException {
         super(message);
     }
 
+    /** Whether {@code error} is such a refusal, however wrapped. */
+    static boolean in(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof RefusedBeforeLog) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static RefusedBeforeLog handingOver(int group) {
         return new RefusedBeforeLog(
                 "group " + group + " is handing leadership over and took no new entry");
