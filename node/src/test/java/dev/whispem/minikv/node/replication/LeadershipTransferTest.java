@@ -72,7 +72,7 @@ class LeadershipTransferTest extends ThreeReplicaTest {
     @Test
     void onlyFollowersThatAnswerAndAreNearlyCaughtUpMayLead() {
         long committed = 1_000;
-        long lagLimit = RatisReplicator.MAX_TRANSFER_LAG;
+        long lagLimit = LeadershipTransfer.MAX_TRANSFER_LAG;
         List<FollowerState> followers =
                 List.of(
                         new FollowerState("behind", 10, committed - lagLimit - 1),
@@ -80,9 +80,9 @@ class LeadershipTransferTest extends ThreeReplicaTest {
                         new FollowerState("close", 1_000, committed - lagLimit),
                         new FollowerState("current", 5, committed));
 
-        assertThat(RatisReplicator.transferTargets(followers, committed, 1_000))
+        assertThat(LeadershipTransfer.transferTargets(followers, committed, 1_000))
                 .containsExactly("current", "close");
-        assertThat(RatisReplicator.transferTargets(List.of(), committed, 1_000)).isEmpty();
+        assertThat(LeadershipTransfer.transferTargets(List.of(), committed, 1_000)).isEmpty();
     }
 
     /**
