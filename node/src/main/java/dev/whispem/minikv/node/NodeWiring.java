@@ -277,6 +277,12 @@ public class NodeWiring {
                                 "Log entries a leader refused while handing leadership over, sent"
                                         + " again to whoever leads next")
                         .register(registry);
+        var readsRetried =
+                io.micrometer.core.instrument.Counter.builder("minikv.reads.retried")
+                        .description(
+                                "Read rounds and reads sent again because their group had no"
+                                        + " leader able to answer at that moment")
+                        .register(registry);
         var roundsFromLeader = readRounds(registry, "leader");
         var ratisRounds = readRounds(registry, "ratis");
         CommitObserver observer =
@@ -305,6 +311,11 @@ public class NodeWiring {
                     @Override
                     public void resentRefused() {
                         resentRefused.increment();
+                    }
+
+                    @Override
+                    public void readRetried() {
+                        readsRetried.increment();
                     }
                 };
         if (clusterMode(node, raft)) {

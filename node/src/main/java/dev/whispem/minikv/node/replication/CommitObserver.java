@@ -28,4 +28,10 @@ public interface CommitObserver {
      * entry is sent again ({@link RefusedBeforeLog}).
      */
     default void resentRefused() {}
+
+    /**
+     * A read round or read went again because the group had no leader able to answer it at that
+     * moment (an election or a leadership transfer under way).
+     */
+    default void readRetried() {}
 }

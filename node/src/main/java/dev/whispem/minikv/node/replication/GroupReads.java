@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -29,6 +30,17 @@ import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
  * </ul>
  */
 final class GroupReads {
+
+    /** Pause before a read goes again after the group had no leader to answer it. */
+    static final long RETRY_PAUSE_MILLIS = 50;
+
+    /**
+     * How long a read keeps going again while the group has no leader to answer it: a leadership
+     * transfer takes a few hundred milliseconds, an election after a leader's crash about the
+     * election timeout more. Past it the read fails (503) rather than wait on a group that may have
+     * lost its majority.
+     */
+    static final long RETRY_FOR_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final RatisReplicator raft;
     private final RaftConfig config;
@@ -227,6 +239,13 @@ final class GroupReads {
      * event loop the round is sent from the submitter, which may wait on Ratis.
      */
     private CompletableFuture<Long> readRound(int group, boolean fromEventLoop) {
+        return whileLeaderMoves(
+                () -> roundOnce(group, fromEventLoop),
+                () -> roundOnce(group, false),
+                System.nanoTime() + RETRY_FOR_NANOS);
+    }
+
+    private CompletableFuture<Long> roundOnce(int group, boolean fromEventLoop) {
         RaftPeerId leader = config.readIndexFromLeader() ? leaders.leaderToAsk(group) : null;
         if (leader == null) {
             return ratisReadRound(group, fromEventLoop);
@@ -277,8 +296,48 @@ final class GroupReads {
                 .thenApply(reply -> ByteBuffer.wrap(RaftReplies.content(reply, null)).getLong());
     }
 
-    /** One query as a Ratis read-only request: the leader answers it after a ReadIndex. */
+    /**
+     * Runs {@code first}, then {@code again} after a pause each time the attempt failed because the
+     * group had no leader able to answer ({@link RaftReplies#leaderMoving}), until {@code
+     * untilNanos}. Reads change nothing, so trying again is always safe; without it, every read in
+     * the few hundred milliseconds of a leadership transfer failed (about 700 of them per transfer
+     * at 64 connections), and those of an election after a crash for longer. Attempts after the
+     * first run on a callback thread.
+     */
+    private <T> CompletableFuture<T> whileLeaderMoves(
+            Supplier<CompletableFuture<T>> first,
+            Supplier<CompletableFuture<T>> again,
+            long untilNanos) {
+        CompletableFuture<T> attempt;
+        try {
+            attempt = first.get();
+        } catch (RuntimeException e) {
+            attempt = CompletableFuture.failedFuture(e);
+        }
+        return attempt.exceptionallyCompose(
+                error -> {
+                    if (!RaftReplies.leaderMoving(error) || System.nanoTime() - untilNanos > 0) {
+                        return CompletableFuture.failedFuture(error);
+                    }
+                    observer.readRetried();
+                    return CompletableFuture.supplyAsync(
+                                    () -> whileLeaderMoves(again, again, untilNanos),
+                                    CompletableFuture.delayedExecutor(
+                                            RETRY_PAUSE_MILLIS, TimeUnit.MILLISECONDS, callbacks))
+                            .thenCompose(f -> f);
+                });
+    }
+
+    /**
+     * One query as a Ratis read-only request: the leader answers it after a ReadIndex. Tried again
+     * while the group's leadership moves, as read rounds are.
+     */
     private CompletableFuture<byte[]> queryAlone(int group, byte[] query) {
+        Supplier<CompletableFuture<byte[]>> attempt = () -> queryOnceOrTwice(group, query);
+        return whileLeaderMoves(attempt, attempt, System.nanoTime() + RETRY_FOR_NANOS);
+    }
+
+    private CompletableFuture<byte[]> queryOnceOrTwice(int group, byte[] query) {
         // A Ratis client closes its window after a failure it does not retry (a leader change
         // can cause one), and the next call through it fails unsent. A read may go again, on a
         // new client: the closed one was dropped on the way. A write may not, since calls that

@@ -2,6 +2,9 @@ package dev.whispem.minikv.node.replication;
 
 import java.util.concurrent.CompletionException;
 import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
+import org.apache.ratis.protocol.exceptions.LeaderSteppingDownException;
+import org.apache.ratis.protocol.exceptions.ReadIndexException;
 
 /** What a Ratis reply says: its content, or the failure it carries as an exception. */
 final class RaftReplies {
@@ -30,7 +33,26 @@ final class RaftReplies {
             var suggested = reply.getNotLeaderException().getSuggestedLeader();
             return new NotLeaderException(suggested == null ? null : suggested.getId().toString());
         }
-        return new IllegalStateException("replication failed: " + reply.getException());
+        return new IllegalStateException(
+                "replication failed: " + reply.getException(), reply.getException());
+    }
+
+    /**
+     * Whether {@code error} says the group had no leader able to answer at that moment: none known
+     * (an election, a leadership transfer), this member does not lead, or the leader is stepping
+     * down or not ready yet. A read that failed so may go again a moment later.
+     */
+    static boolean leaderMoving(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof NotLeaderException
+                    || t instanceof org.apache.ratis.protocol.exceptions.NotLeaderException
+                    || t instanceof LeaderNotReadyException
+                    || t instanceof LeaderSteppingDownException
+                    || t instanceof ReadIndexException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static CompletionException asCompletion(Throwable t) {

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * election timeout, so an old leader that kept its lease through a transfer could answer a read
  * after the new one had acknowledged a later write. Ratis gives up the lease when a transfer
  * starts; this test holds it (and our read paths: a leader's own, a follower asking the leader for
- * a read index, a node hosting nothing forwarding batches) to that while the writes go on.
+ * a read index, a node hosting nothing forwarding batches) to that while the writes go on. No read
+ * fails either: while the group has no leader for a moment, reads wait for the next one.
  */
 class ReadsAcrossLeaderChangesTest extends ThreeReplicaTest {
 
@@ -40,6 +41,8 @@ class ReadsAcrossLeaderChangesTest extends ThreeReplicaTest {
     private final AtomicBoolean running = new AtomicBoolean(true);
 
     private final ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();
+
+    private final ConcurrentLinkedQueue<String> failedReads = new ConcurrentLinkedQueue<>();
 
     @Test
     void noReadMissesAnAcknowledgedWriteWhileLeadershipMoves() throws Exception {
@@ -74,6 +77,7 @@ class ReadsAcrossLeaderChangesTest extends ThreeReplicaTest {
         }
 
         assertThat(violations).as("reads that missed an acknowledged write").isEmpty();
+        assertThat(failedReads).as("reads that failed while leadership moved").isEmpty();
         for (int i = 0; i < readsDone.size(); i++) {
             assertThat(readsDone.get(i).get())
                     .as("reads answered through " + replicas.nodes.get(i).id)
@@ -124,8 +128,13 @@ class ReadsAcrossLeaderChangesTest extends ThreeReplicaTest {
             long value;
             try {
                 value = valueRead(node);
-            } catch (Exception noLeaderYet) {
-                continue; // a read may fail during an election; it must not be stale
+            } catch (Exception e) {
+                // A planned transfer leaves the group without a leader for a moment only: reads
+                // wait it out (GroupReads) instead of failing.
+                if (failedReads.size() < 20) {
+                    failedReads.add(node.id + ": " + e);
+                }
+                continue;
             }
             if (value < floor && !unknownOutcomes.contains(value) && violations.size() < 20) {
                 violations.add(node.id + " read " + value + " after " + floor);
