@@ -186,6 +186,7 @@ public final class RatisReplicator implements Replicator {
                 clients.setMembers(g, peers);
             }
         }
+        RaftPort.ensureFree(config.bindHost().orElse(config.host()), config.port());
         RaftProperties props = RatisServerProperties.of(raftDir, config);
         try {
             server =
