@@ -11,7 +11,8 @@
 # time, as the operator does. Volume servers report to the coordinators, which place the shard
 # groups on them (RF = min(3, volumes) unless MINIKV_REPLICATION_FACTOR is set). Any node accepts
 # any request. Data and logs: $MINIKV_CLUSTER_DIR/<name> (default ./local-cluster).
-# MINIKV_GROUPS sets minikv.replication.groups (default 8; fixed when the cluster is first started):
+# MINIKV_GROUPS sets minikv.replication.groups (default 8; fixed when the cluster is first started,
+# recorded in $MINIKV_CLUSTER_DIR/groups and reused by add-volume and later starts):
 # all six JVMs share one machine here, and fewer groups coalesce more writes per Raft entry
 # (docs/performance.md). JAVA_OPTS replaces the default "-Xmx384m -XX:TieredStopAtLevel=1": six JVMs
 # sharing one small machine do better without C2's compile work (docs/performance.md); a real
@@ -57,7 +58,7 @@ launch() { # name role http-port raft-port
         -Dminikv.cluster.coordinators="$coordinator_list" \
         -Dminikv.cluster.bootstrap-coordinator=c1 \
         -Dminikv.cluster.replication-factor="${MINIKV_REPLICATION_FACTOR:-$rf}" \
-        -Dminikv.replication.groups="${MINIKV_GROUPS:-8}" \
+        -Dminikv.replication.groups="$groups" \
         -jar "$jar" >>"$home/node.log" 2>&1 &
     echo $! >"$home/pid"
     sleep 0.5
@@ -67,6 +68,24 @@ launch() { # name role http-port raft-port
         exit 1
     fi
     echo "$name ($role) started: http://127.0.0.1:$http (pid $!, log $home/node.log)"
+}
+
+# The cluster's group count: chosen by MINIKV_GROUPS (default 8) at its first start and recorded in
+# $dir/groups, since every node must agree with it (a volume server configured otherwise hosts
+# nothing). Later commands reuse it; asking for another count is an error.
+cluster_groups() {
+    local file="$dir/groups"
+    if [[ -f "$file" ]]; then
+        groups="$(cat "$file")"
+        if [[ -n "${MINIKV_GROUPS:-}" && "$MINIKV_GROUPS" != "$groups" ]]; then
+            echo "this cluster ($dir) was started with MINIKV_GROUPS=$groups; its group count cannot change (unset MINIKV_GROUPS, or use another MINIKV_CLUSTER_DIR)" >&2
+            exit 1
+        fi
+    else
+        groups="${MINIKV_GROUPS:-8}"
+        mkdir -p "$dir"
+        echo "$groups" >"$file"
+    fi
 }
 
 wait_http() { # url expected-substring seconds
@@ -81,6 +100,7 @@ wait_http() { # url expected-substring seconds
 start() {
     local coordinators="${1:-3}" volumes="${2:-3}"
     rf=$((volumes < 3 ? 1 : 3))
+    cluster_groups
     if [[ ! -f "$jar" ]]; then
         (cd "$repo_root" && ./mvnw -q -pl node -am package -DskipTests)
     fi
@@ -108,6 +128,7 @@ start() {
 
 add_volume() {
     rf=3
+    cluster_groups
     launch "v$1" volume $((8090 + $1)) $((9880 + $1))
 }
 
