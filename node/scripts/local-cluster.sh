@@ -123,6 +123,9 @@ start() {
         echo "c$i added to the metadata group"
     done
     wait_http http://127.0.0.1:8081/v1/admin/cluster '"underReplicatedShards":0' 120
+    # Every node ready too: a volume server answers requests only once the map has reached it.
+    for i in $(seq 1 "$coordinators"); do wait_http "http://127.0.0.1:$((8080 + i))/q/health/ready" UP 60; done
+    for i in $(seq 1 "$volumes"); do wait_http "http://127.0.0.1:$((8090 + i))/q/health/ready" UP 60; done
     echo "cluster ready: any of http://127.0.0.1:8081… (coordinators) or :8091… (volume servers)"
 }
 
