@@ -20,6 +20,10 @@ final class Routing {
                             }
                         });
         replicator.peerHttp().update(http);
+        if (map.initialised()) {
+            // A node whose group count differs maps keys to the wrong groups: it routes nothing.
+            replicator.refuseRequests(VolumeAgent.groupCountMismatch(map, replicator.groupCount()));
+        }
         for (int g = 0; g < map.groups().size() && g < replicator.groupCount(); g++) {
             List<String> replicas = map.groups().get(g).replicas();
             if (!replicas.isEmpty()) {

@@ -71,6 +71,9 @@ public final class RatisReplicator implements Replicator {
     private final GroupReads reads;
     private final LeadershipTransfer transfers;
 
+    /** Why this node's own requests are refused ({@link #refuseRequests}), or null. */
+    private volatile String refusal;
+
     /** Fetches and installs snapshots, off Ratis' threads. */
     private final java.util.concurrent.ExecutorService installer =
             java.util.concurrent.Executors.newSingleThreadExecutor(
@@ -310,13 +313,40 @@ public final class RatisReplicator implements Replicator {
         throw new IllegalStateException("group " + group + " is not hosted here");
     }
 
+    /**
+     * Refuses the requests this node routes itself ({@link #submit}, {@link #readBarrier}, {@link
+     * #query}) with {@code reason}, or accepts them again when null. Set while this node's group
+     * count differs from the cluster's: it maps keys to groups by its own count, so it would send
+     * writes to groups that do not hold their shards. Commands other members forward to it are
+     * unaffected; they were routed by a node that agrees with the cluster.
+     */
+    public void refuseRequests(String reason) {
+        refusal = reason;
+    }
+
+    private <T> CompletableFuture<T> refusedOrNull() {
+        String reason = refusal;
+        return reason == null
+                ? null
+                : CompletableFuture.failedFuture(
+                        new IllegalStateException("this node refuses requests: " + reason));
+    }
+
     @Override
     public CompletableFuture<Outcome> submit(int group, Command command) {
+        CompletableFuture<Outcome> refused = refusedOrNull();
+        if (refused != null) {
+            return refused;
+        }
         return proposers[group].submit(new Command.Proposal(System.currentTimeMillis(), command));
     }
 
     @Override
     public CompletableFuture<Long> readBarrier(int group, boolean linearizable) {
+        CompletableFuture<Long> refused = refusedOrNull();
+        if (refused != null) {
+            return refused;
+        }
         if (!hosts(group)) {
             return CompletableFuture.failedFuture(
                     new IllegalStateException("group " + group + " is not hosted here"));
@@ -755,6 +785,10 @@ public final class RatisReplicator implements Replicator {
 
     @Override
     public CompletableFuture<byte[]> query(int group, byte[] query) {
+        CompletableFuture<byte[]> refused = refusedOrNull();
+        if (refused != null) {
+            return refused;
+        }
         return reads.query(group, query);
     }
 
