@@ -272,17 +272,17 @@ public class NodeWiring {
                                         + " in one batch")
                         .register(registry);
         var resentRefused =
-                io.micrometer.core.instrument.Counter.builder("minikv.entries.resent")
-                        .description(
-                                "Log entries a leader refused while handing leadership over, sent"
-                                        + " again to whoever leads next")
-                        .register(registry);
+                counter(
+                        registry,
+                        "minikv.entries.resent",
+                        "Log entries a leader refused while handing leadership over, sent again"
+                                + " to whoever leads next");
         var readsRetried =
-                io.micrometer.core.instrument.Counter.builder("minikv.reads.retried")
-                        .description(
-                                "Read rounds and reads sent again because their group had no"
-                                        + " leader able to answer at that moment")
-                        .register(registry);
+                counter(
+                        registry,
+                        "minikv.reads.retried",
+                        "Read rounds and reads sent again because their group had no leader able"
+                                + " to answer at that moment");
         var roundsFromLeader = readRounds(registry, "leader");
         var ratisRounds = readRounds(registry, "ratis");
         CommitObserver observer =
@@ -357,6 +357,13 @@ public class NodeWiring {
     /**
      * Read rounds of shard-group replicas whose read index came {@code via} the leader or Ratis.
      */
+    private static io.micrometer.core.instrument.Counter counter(
+            MeterRegistry registry, String name, String description) {
+        return io.micrometer.core.instrument.Counter.builder(name)
+                .description(description)
+                .register(registry);
+    }
+
     private static io.micrometer.core.instrument.Counter readRounds(
             MeterRegistry registry, String via) {
         return io.micrometer.core.instrument.Counter.builder("minikv.read.rounds")
