@@ -300,9 +300,9 @@ final class GroupReads {
      * Runs {@code first}, then {@code again} after a pause each time the attempt failed because the
      * group had no leader able to answer ({@link RaftReplies#leaderMoving}), until {@code
      * untilNanos}. Reads change nothing, so trying again is always safe; without it, every read in
-     * the few hundred milliseconds of a leadership transfer failed (350-750 of them per transfer
-     * at 64 connections), and those of an election after a crash for longer. Attempts after the
-     * first run on a callback thread.
+     * the few hundred milliseconds of a leadership transfer failed (350-750 of them per transfer at
+     * 64 connections), and those of an election after a crash for longer. Attempts after the first
+     * run on a callback thread.
      */
     private <T> CompletableFuture<T> whileLeaderMoves(
             Supplier<CompletableFuture<T>> first,
