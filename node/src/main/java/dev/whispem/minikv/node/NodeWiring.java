@@ -11,6 +11,7 @@ import dev.whispem.minikv.node.cluster.MetadataGroup;
 import dev.whispem.minikv.node.cluster.NodeRole;
 import dev.whispem.minikv.node.cluster.VolumeAgent;
 import dev.whispem.minikv.node.replication.CommitObserver;
+import dev.whispem.minikv.node.replication.EntryFate;
 import dev.whispem.minikv.node.replication.LocalReplicator;
 import dev.whispem.minikv.node.replication.RaftConfig;
 import dev.whispem.minikv.node.replication.RatisReplicator;
@@ -283,6 +284,20 @@ public class NodeWiring {
                         "minikv.reads.retried",
                         "Read rounds and reads sent again because their group had no leader able"
                                 + " to answer at that moment");
+        var settled =
+                new java.util.EnumMap<EntryFate, io.micrometer.core.instrument.Counter>(
+                        EntryFate.class);
+        for (EntryFate fate : EntryFate.values()) {
+            settled.put(
+                    fate,
+                    io.micrometer.core.instrument.Counter.builder(
+                                    "minikv.entries.settled.after.step.down")
+                            .description(
+                                    "Entries a leader proposed that were pending when its term"
+                                            + " ended, by what the log made of them")
+                            .tag("fate", fate.name().toLowerCase(java.util.Locale.ROOT))
+                            .register(registry));
+        }
         var roundsFromLeader = readRounds(registry, "leader");
         var ratisRounds = readRounds(registry, "ratis");
         CommitObserver observer =
@@ -316,6 +331,11 @@ public class NodeWiring {
                     @Override
                     public void readRetried() {
                         readsRetried.increment();
+                    }
+
+                    @Override
+                    public void settledAfterStepDown(EntryFate fate) {
+                        settled.get(fate).increment();
                     }
                 };
         if (clusterMode(node, raft)) {
@@ -354,9 +374,7 @@ public class NodeWiring {
                 replicator, new ShardLayout(replication.groups()), System::currentTimeMillis);
     }
 
-    /**
-     * Read rounds of shard-group replicas whose read index came {@code via} the leader or Ratis.
-     */
+    /** A counter without tags. */
     private static io.micrometer.core.instrument.Counter counter(
             MeterRegistry registry, String name, String description) {
         return io.micrometer.core.instrument.Counter.builder(name)
@@ -364,6 +382,9 @@ public class NodeWiring {
                 .register(registry);
     }
 
+    /**
+     * Read rounds of shard-group replicas whose read index came {@code via} the leader or Ratis.
+     */
     private static io.micrometer.core.instrument.Counter readRounds(
             MeterRegistry registry, String via) {
         return io.micrometer.core.instrument.Counter.builder("minikv.read.rounds")

@@ -25,7 +25,7 @@ public interface CommitObserver {
 
     /**
      * The leader refused an entry during a leadership hand-over, before its log took it, and the
-     * entry is sent again ({@link RefusedBeforeLog}).
+     * entry is sent again ({@link NeverApplied}).
      */
     default void resentRefused() {}
 
@@ -34,4 +34,10 @@ public interface CommitObserver {
      * moment (an election or a leadership transfer under way).
      */
     default void readRetried() {}
+
+    /**
+     * An entry this node proposed as leader was pending when its leadership ended, and this replica
+     * learned its {@code fate} from the log ({@link SteppedDownEntries}).
+     */
+    default void settledAfterStepDown(EntryFate fate) {}
 }

@@ -61,7 +61,8 @@ final class ForwardedProposals {
     /**
      * The outcomes of a forwarded request, or empty when the receiver was not the leader.
      *
-     * @throws RefusedBeforeLog when the leader handed leadership over before proposing them
+     * @throws NeverApplied when the leader handed leadership over before proposing them, or its
+     *     entry was dropped by the next leader
      * @throws IllegalArgumentException for any other answer
      */
     static Optional<List<Outcome>> decode(byte[] answer) {
@@ -69,8 +70,8 @@ final class ForwardedProposals {
             return Optional.empty();
         }
         if (answer.length == 1 && answer[0] == REFUSED) {
-            throw new RefusedBeforeLog(
-                    "the leader handed leadership over before proposing the forwarded commands");
+            throw new NeverApplied(
+                    "the leader's term ended and the forwarded commands were never applied");
         }
         if (answer.length > 0 && answer[0] == OUTCOMES) {
             return Optional.of(OutcomeCodec.decode(Arrays.copyOfRange(answer, 1, answer.length)));

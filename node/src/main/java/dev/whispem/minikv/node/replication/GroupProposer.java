@@ -23,7 +23,7 @@ final class GroupProposer {
          * Sends one entry of encoded commands. Its outcomes, one per command in order, complete on
          * a callback thread, never on an event loop or a Ratis thread. An entry that {@code
          * carriesForwarded} commands other members handed to this node as leader must fail with
-         * {@link RefusedBeforeLog} unless this node proposes it itself: handing them on to another
+         * {@link NeverApplied} unless this node proposes it itself: handing them on to another
          * leader could wait on a member that waits on this one.
          */
         Sent send(int group, byte[] payload, boolean carriesForwarded);
@@ -125,8 +125,8 @@ final class GroupProposer {
 
     /**
      * Commands another member forwarded, when this node leads the group: one outcome each. They
-     * fail with {@link RefusedBeforeLog} when this node hands leadership over before proposing
-     * them, and their member sends them again.
+     * fail with {@link NeverApplied} when this node hands leadership over before proposing them (or
+     * proposed them in an entry the next leader dropped), and their member sends them again.
      */
     List<CompletableFuture<Outcome>> submitForwarded(List<Command.Proposal> forwarded) {
         List<CompletableFuture<Outcome>> futures = new ArrayList<>(forwarded.size());
@@ -225,7 +225,7 @@ final class GroupProposer {
                                 synchronized (this) {
                                     inFlight--;
                                 }
-                                if (RefusedBeforeLog.in(error)) {
+                                if (NeverApplied.in(error)) {
                                     sendAgainLater(entry, error);
                                     return;
                                 }
@@ -293,12 +293,12 @@ final class GroupProposer {
     }
 
     /**
-     * An entry was refused before the log took it (the leader is handing leadership over), so none
-     * of its commands was proposed. This node's own commands go back to the front of the queue, and
-     * the next entry leaves after a pause, to whoever leads by then. Commands other members
-     * forwarded (this entry's, and any still queued) go back to those members, which send them
-     * again themselves: this node stops taking them when it stops leading, and handing them on
-     * could wait on a member that waits on this one.
+     * An entry will never apply: it was refused before the log took it (the leader is handing
+     * leadership over), or the next leader's log has another entry at its index. This node's own
+     * commands go back to the front of the queue, and the next entry leaves after a pause, to
+     * whoever leads by then. Commands other members forwarded (this entry's, and any still queued)
+     * go back to those members, which send them again themselves: this node stops taking them when
+     * it stops leading, and handing them on could wait on a member that waits on this one.
      */
     private void sendAgainLater(List<Pending> entry, Throwable error) {
         observer.resentRefused();

@@ -19,10 +19,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
+import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.raftlog.RaftLog;
@@ -62,15 +65,38 @@ final class KvStateMachine extends SnapshotStateMachine {
 
     private static final String MARKER_HEADER = "minikv snapshot marker v1";
 
+    /**
+     * Applied entries remembered for {@link #fateOf}: the fate of an entry is asked for as soon as
+     * the replica has applied its index, so a few hundred cover any delay of the asking thread.
+     */
+    static final int RECENT_ENTRIES = 1024;
+
     private final GroupStateMachine core;
     private final int groups;
     private final PeerHttp peers;
     private final Executor installer;
     private final java.util.function.Function<byte[], CompletableFuture<byte[]>> forwarded;
     private final AppliedWaiters appliedWaiters = new AppliedWaiters();
+
+    /** Entries this replica applied lately, for {@link #fateOf}. */
+    private final RecentlyApplied recentlyApplied = new RecentlyApplied(RECENT_ENTRIES);
+
+    /**
+     * The client id of this node's own proposals, whose transactions {@link #proposedHere} keeps.
+     */
+    private final ClientId ownClient;
+
+    /**
+     * The transactions of this node's proposals by call id, from the leader taking the request
+     * until its reply is in ({@link #takeTransaction}): the log index of an entry that was pending
+     * when leadership moved is only known here.
+     */
+    private final Map<Long, TransactionContext> proposedHere = new ConcurrentHashMap<>();
+
     private volatile Path smDir;
 
     /**
+     * @param ownClient the client id of this node's own proposals
      * @param forwarded takes commands another member forwarded ({@link ForwardedProposals}) and
      *     read-index requests ({@link LeaderReadIndex}) and batches of reads ({@link
      *     ForwardedReads}), and completes with the answer to send back
@@ -80,8 +106,10 @@ final class KvStateMachine extends SnapshotStateMachine {
             int groups,
             PeerHttp peers,
             Executor installer,
+            ClientId ownClient,
             java.util.function.Function<byte[], CompletableFuture<byte[]>> forwarded) {
         this.core = core;
+        this.ownClient = ownClient;
         this.groups = groups;
         this.peers = peers;
         this.installer = installer;
@@ -196,6 +224,7 @@ final class KvStateMachine extends SnapshotStateMachine {
             if (index <= core.appliedIndex()) {
                 // Already in storage: a replay after a restart, or an entry an installed snapshot
                 // covers. Nobody waits for it.
+                recentlyApplied.applied(entry.getTerm(), index, null);
                 advanceApplied(entry.getTerm(), index);
                 return CompletableFuture.completedFuture(Message.EMPTY);
             }
@@ -208,9 +237,10 @@ final class KvStateMachine extends SnapshotStateMachine {
             }
             core.markApplied(batch, index);
             batch.commit(false);
+            Message answer = Message.valueOf(ByteString.copyFrom(OutcomeCodec.encode(outcomes)));
+            recentlyApplied.applied(entry.getTerm(), index, answer);
             advanceApplied(entry.getTerm(), index);
-            return CompletableFuture.completedFuture(
-                    Message.valueOf(ByteString.copyFrom(OutcomeCodec.encode(outcomes))));
+            return CompletableFuture.completedFuture(answer);
         } catch (RuntimeException e) {
             // Storage failure: the replica cannot continue safely. Fail the entry; Ratis stops
             // applying rather than skipping it.
@@ -221,7 +251,36 @@ final class KvStateMachine extends SnapshotStateMachine {
     /** Configuration and other non-data entries move the applied index too. */
     @Override
     public synchronized void notifyTermIndexUpdated(long term, long index) {
+        recentlyApplied.applied(term, index, null);
         advanceApplied(term, index);
+    }
+
+    /** Keeps the transactions of this node's own proposals until {@link #takeTransaction}. */
+    @Override
+    public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
+        TransactionContext trx = super.startTransaction(request);
+        if (request.getClientId().equals(ownClient)) {
+            proposedHere.put(request.getCallId(), trx);
+        }
+        return trx;
+    }
+
+    /**
+     * The transaction of this node's call {@code callId}, taken once its reply is in; null when
+     * this replica never began one for it. Its log entry is null unless the log took it.
+     */
+    TransactionContext takeTransaction(long callId) {
+        return proposedHere.remove(callId);
+    }
+
+    /**
+     * What became of the entry this replica appended at {@code entry} as leader, once it has
+     * applied that index: committed with its outcomes, dropped by the next leader, or unknown.
+     * Completes on the thread that applied the index; fails when the replica closes first.
+     */
+    CompletableFuture<RecentlyApplied.Settled> fateOf(TermIndex entry) {
+        return awaitApplied(entry.getIndex())
+                .thenApply(applied -> recentlyApplied.fateOf(entry.getTerm(), entry.getIndex()));
     }
 
     /**

@@ -25,6 +25,7 @@ import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.jboss.logging.Logger;
 
@@ -55,6 +56,7 @@ public final class RatisReplicator implements Replicator {
     private final GroupProposer[] proposers;
     private final long[] committedAtStart;
     private final RaftConfig config;
+    private final CommitObserver observer;
 
     /** Static peers of every group (static-peer clusters), or just this node (dynamic). */
     private final List<RaftPeer> peers;
@@ -145,6 +147,7 @@ public final class RatisReplicator implements Replicator {
         this.store = store;
         deadlines.sweepOn(timer, DEADLINE_SWEEP_MILLIS);
         this.config = config;
+        this.observer = observer;
         this.groupIds = new RaftGroupId[groupCount];
         this.cores = new GroupStateMachine[groupCount];
         this.proposers = new GroupProposer[groupCount];
@@ -206,6 +209,7 @@ public final class RatisReplicator implements Replicator {
                                                     groupCount,
                                                     peerHttp,
                                                     installer,
+                                                    clientId,
                                                     request -> acceptForwarded(g, request));
                                         }
                                         var extra = extraGroups.apply(gid);
@@ -294,6 +298,15 @@ public final class RatisReplicator implements Replicator {
             throw new IllegalStateException("group " + group + " is not hosted here");
         }
         return shardMachine(group).exportTo(out);
+    }
+
+    /** The state machine of {@code group}'s replica on this node, or null when there is none. */
+    private KvStateMachine hostedMachineOrNull(int group) {
+        try {
+            return shardMachine(group);
+        } catch (IllegalStateException notHosted) {
+            return null;
+        }
     }
 
     /**
@@ -426,63 +439,71 @@ public final class RatisReplicator implements Replicator {
      */
     private CompletableFuture<RaftClientReply> write(int group, byte[] payload) {
         if (isLeader(group)) {
+            KvStateMachine machine = hostedMachineOrNull(group);
+            long callId = callIds.incrementAndGet();
             // Runs on the Ratis thread that completed the reply (the state-machine updater):
             // only inspects it, so the caller's own hop to the callback threads is the one hop.
-            return send(group, payload, RaftClientRequest.writeRequestType())
-                    .thenCompose(
-                            reply -> {
-                                if (reply.getLeaderNotReadyException() != null) {
-                                    // Refused before the log took it (a new leader that has not
-                                    // applied its first entry): nothing was proposed, so the
-                                    // retrying client may send it. Off this Ratis thread: the
-                                    // client may wait for a free slot.
-                                    return offCaller(
-                                            () ->
-                                                    clients.retrying(group)
-                                                            .async()
-                                                            .send(
-                                                                    Message.valueOf(
-                                                                            ByteString.copyFrom(
-                                                                                    payload))));
-                                }
-                                if (reply.getException()
-                                        instanceof
-                                        org.apache.ratis.protocol.exceptions
-                                                .LeaderSteppingDownException) {
-                                    // Refused before the log took it: the leader is handing
-                                    // leadership over and takes no new entries meanwhile
-                                    // (Ratis checks this before appending). Nothing was proposed.
-                                    return CompletableFuture.failedFuture(
-                                            RefusedBeforeLog.handingOver(group));
-                                }
-                                if (reply.getNotLeaderException() != null) {
-                                    // Possibly refused after the log took it: the leader stepped
-                                    // down while the entry was pending, and a later leader may
-                                    // still commit it. Sending it again, under the retrying
-                                    // client's id, would apply it twice (ClusterFaultIT saw a put
-                                    // applied a second time 8 s later, over newer writes).
-                                    return CompletableFuture.failedFuture(
-                                            new IllegalStateException(
-                                                    "group "
-                                                            + group
-                                                            + " changed leader while the write was"
-                                                            + " pending; its outcome is unknown"));
-                                }
-                                return CompletableFuture.completedFuture(reply);
-                            });
+            return send(group, callId, payload, RaftClientRequest.writeRequestType())
+                    .handle(
+                            (reply, error) -> {
+                                TransactionContext trx =
+                                        machine == null ? null : machine.takeTransaction(callId);
+                                return error != null
+                                        ? CompletableFuture.<RaftClientReply>failedFuture(error)
+                                        : answerProposal(group, payload, reply, machine, trx);
+                            })
+                    .thenCompose(f -> f);
         }
         return clients.retrying(group).async().send(Message.valueOf(ByteString.copyFrom(payload)));
+    }
+
+    /** The answer to an entry this node proposed as leader, given Ratis' reply. */
+    private CompletableFuture<RaftClientReply> answerProposal(
+            int group,
+            byte[] payload,
+            RaftClientReply reply,
+            KvStateMachine machine,
+            TransactionContext trx) {
+        if (reply.getLeaderNotReadyException() != null) {
+            // Refused before the log took it (a new leader that has not applied its first entry):
+            // nothing was proposed, so the retrying client may send it. Off this Ratis thread: the
+            // client may wait for a free slot.
+            return offCaller(
+                    () ->
+                            clients.retrying(group)
+                                    .async()
+                                    .send(Message.valueOf(ByteString.copyFrom(payload))));
+        }
+        if (reply.getException()
+                instanceof org.apache.ratis.protocol.exceptions.LeaderSteppingDownException) {
+            // Refused before the log took it: the leader is handing leadership over and takes no
+            // new entries meanwhile (Ratis checks this before appending). Nothing was proposed.
+            return CompletableFuture.failedFuture(NeverApplied.handingOver(group));
+        }
+        if (reply.getNotLeaderException() != null) {
+            // Possibly refused after the log took it: the leader stepped down while the entry was
+            // pending, and a later leader may still commit it. Sending it again at once, under
+            // the retrying client's id, would apply it twice (ClusterFaultIT saw a put applied a
+            // second time 8 s later, over newer writes); the log tells which it was.
+            return SteppedDownEntries.settle(group, machine, trx, observer);
+        }
+        return CompletableFuture.completedFuture(reply);
     }
 
     /** Submits a request to this node's Raft server; may wait, so never on an event loop. */
     CompletableFuture<RaftClientReply> send(
             int group, byte[] payload, RaftClientRequest.Type type) {
+        return send(group, callIds.incrementAndGet(), payload, type);
+    }
+
+    private CompletableFuture<RaftClientReply> send(
+            int group, long callId, byte[] payload, RaftClientRequest.Type type) {
         RaftClientRequest request =
                 RaftClientRequest.newBuilder()
                         .setClientId(clientId)
                         .setServerId(server.getId())
                         .setGroupId(groupIds[group])
-                        .setCallId(callIds.incrementAndGet())
+                        .setCallId(callId)
                         .setMessage(Message.valueOf(ByteString.copyFrom(payload)))
                         .setType(type)
                         .build();
@@ -545,7 +566,7 @@ public final class RatisReplicator implements Replicator {
     private GroupProposer.Sent sendEntry(int group, byte[] payload, boolean carriesForwarded) {
         if (carriesForwarded && !isLeader(group)) {
             return new GroupProposer.Sent(
-                    CompletableFuture.failedFuture(RefusedBeforeLog.handingOver(group)), false);
+                    CompletableFuture.failedFuture(NeverApplied.handingOver(group)), false);
         }
         RaftPeerId leader = forwardTarget(group);
         // Both ways complete on a callback thread.
@@ -588,7 +609,7 @@ public final class RatisReplicator implements Replicator {
                                 return outcomes.isPresent()
                                         ? CompletableFuture.completedFuture(outcomes.get())
                                         : propose(group, payload);
-                            } catch (RefusedBeforeLog e) {
+                            } catch (NeverApplied e) {
                                 throw e; // the leader answered: nothing failed on the way
                             } catch (RuntimeException e) {
                                 // A Ratis client closes its window to a server after a failure it
@@ -637,7 +658,7 @@ public final class RatisReplicator implements Replicator {
                         .allMatch(
                                 f ->
                                         f.isCompletedExceptionally()
-                                                && RefusedBeforeLog.in(f.exceptionNow()))) {
+                                                && NeverApplied.in(f.exceptionNow()))) {
             return ForwardedProposals.refused();
         }
         return ForwardedProposals.outcomes(outcomes.stream().map(CompletableFuture::join).toList());

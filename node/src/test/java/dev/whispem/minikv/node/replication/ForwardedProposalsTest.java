@@ -51,10 +51,10 @@ class ForwardedProposalsTest {
     }
 
     @Test
-    void aRefusalSaysNothingWasProposed() {
+    void aRefusalSaysNothingWasApplied() {
         assertThatThrownBy(() -> ForwardedProposals.decode(ForwardedProposals.refused()))
-                .isInstanceOf(RefusedBeforeLog.class)
-                .hasMessageContaining("before proposing");
+                .isInstanceOf(NeverApplied.class)
+                .hasMessageContaining("never applied");
     }
 
     @Test

@@ -203,7 +203,7 @@ class GroupProposerTest {
         CompletableFuture<Outcome> b = proposer.submit(put("b"));
 
         long refusedAt = System.nanoTime();
-        replies.get(0).completeExceptionally(RefusedBeforeLog.handingOver(3));
+        replies.get(0).completeExceptionally(NeverApplied.handingOver(3));
 
         assertThat(a).as("nothing was proposed: not failed, sent again").isNotDone();
         awaitEntries(2);
@@ -230,12 +230,12 @@ class GroupProposerTest {
         CompletableFuture<Outcome> own = proposer.submit(put("a"));
         List<CompletableFuture<Outcome>> queued = proposer.submitForwarded(List.of(put("z")));
 
-        replies.get(0).completeExceptionally(RefusedBeforeLog.handingOver(3));
+        replies.get(0).completeExceptionally(NeverApplied.handingOver(3));
 
         for (CompletableFuture<Outcome> f :
                 List.of(inEntry.get(0), inEntry.get(1), queued.get(0))) {
             assertThatThrownBy(() -> f.get(1, TimeUnit.SECONDS))
-                    .hasCauseInstanceOf(RefusedBeforeLog.class);
+                    .hasCauseInstanceOf(NeverApplied.class);
         }
         awaitEntries(2);
         assertThat(entries.get(1)).extracting(GroupProposerTest::keyOf).containsExactly("a");

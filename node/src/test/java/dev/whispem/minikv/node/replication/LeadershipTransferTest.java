@@ -140,7 +140,7 @@ class LeadershipTransferTest extends ThreeReplicaTest {
                 .noneMatch(
                         e ->
                                 String.valueOf(e.getMessage()).contains("stepping down")
-                                        || RefusedBeforeLog.in(e));
+                                        || NeverApplied.in(e));
         assertThat(acknowledged.size()).isGreaterThan(50);
         from.replicator.readBarrier(0, true).get(30, TimeUnit.SECONDS);
         for (int i : acknowledged) {

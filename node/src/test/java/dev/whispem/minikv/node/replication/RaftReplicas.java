@@ -170,6 +170,10 @@ final class RaftReplicas implements AutoCloseable {
         final AtomicLong forwardedReads = new AtomicLong();
         final AtomicLong resentRefused = new AtomicLong();
 
+        /** Entries pending when this node's leadership ended, by what the log made of them. */
+        final java.util.Map<EntryFate, AtomicLong> settledAfterStepDown =
+                new java.util.concurrent.ConcurrentHashMap<>();
+
         /** Host every group with the static peers; false: none until the shard map says. */
         boolean hostAll = true;
 
@@ -258,6 +262,13 @@ final class RaftReplicas implements AutoCloseable {
                 @Override
                 public void resentRefused() {
                     resentRefused.incrementAndGet();
+                }
+
+                @Override
+                public void settledAfterStepDown(EntryFate fate) {
+                    settledAfterStepDown
+                            .computeIfAbsent(fate, f -> new AtomicLong())
+                            .incrementAndGet();
                 }
             };
         }
