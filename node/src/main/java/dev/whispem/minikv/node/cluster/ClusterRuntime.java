@@ -27,6 +27,9 @@ public final class ClusterRuntime implements AutoCloseable {
         return admin;
     }
 
+    private final java.util.concurrent.atomic.AtomicBoolean closing =
+            new java.util.concurrent.atomic.AtomicBoolean();
+
     /**
      * Ready: a coordinator is a member with a leader and has applied the map; a volume server has
      * joined and every replica it hosts has caught up.
@@ -43,6 +46,9 @@ public final class ClusterRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            return; // closed once on shutdown in order, then by its disposer
+        }
         if (coordinator != null) {
             coordinator.close();
         }

@@ -117,6 +117,11 @@ final class GroupProposer {
         return lingerMicros > 0 && committed >= LINGER_AFTER_COMMANDS && queued < committed;
     }
 
+    /** Whether no command waits here and no entry is in flight. */
+    synchronized boolean idle() {
+        return queue.isEmpty() && inFlight == 0;
+    }
+
     CompletableFuture<Outcome> submit(Command.Proposal proposal) {
         CompletableFuture<Outcome> done = new CompletableFuture<>();
         enqueue(List.of(new Pending(proposal, done, false, 0)));

@@ -73,6 +73,9 @@ public final class RatisReplicator implements Replicator {
     private final GroupReads reads;
     private final LeadershipTransfer transfers;
 
+    private final java.util.concurrent.atomic.AtomicBoolean closing =
+            new java.util.concurrent.atomic.AtomicBoolean();
+
     /** Why this node's own requests are refused ({@link #refuseRequests}), or null. */
     private volatile String refusal;
 
@@ -813,28 +816,55 @@ public final class RatisReplicator implements Replicator {
         return reads.query(group, query);
     }
 
+    /**
+     * Graceful shutdown: hands over the groups this node leads, so clients see no election timeout.
+     */
+    private void handLeadershipOver() {
+        List<CompletableFuture<Boolean>> transfers = new ArrayList<>();
+        for (int g : hostedGroups()) {
+            if (clients.members(g).size() > 1 && isLeader(g)) {
+                transfers.add(transferLeadership(g, null).exceptionally(e -> false));
+            }
+        }
+        try {
+            CompletableFuture.allOf(transfers.toArray(CompletableFuture[]::new))
+                    .get(6, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("leadership transfer on shutdown did not finish", e);
+        }
+    }
+
+    /**
+     * Waits a moment for the entries still in flight: those pending when leadership moved learn
+     * their fate only once this replica applies the next leader's entries (decision 0123), and
+     * those dropped go to the next leader. Closing at once would leave them, and the writes other
+     * members forwarded here, with an unknown outcome.
+     */
+    private void awaitProposersIdle() {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        for (GroupProposer p : proposers) {
+            while (!p.idle() && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
     public String nodeId() {
         return server.getId().toString();
     }
 
     @Override
     public void close() {
-        {
-            // Graceful shutdown: hand over the groups this node leads, so clients see no election
-            // timeout.
-            List<CompletableFuture<Boolean>> transfers = new ArrayList<>();
-            for (int g : hostedGroups()) {
-                if (clients.members(g).size() > 1 && isLeader(g)) {
-                    transfers.add(transferLeadership(g, null).exceptionally(e -> false));
-                }
-            }
-            try {
-                CompletableFuture.allOf(transfers.toArray(CompletableFuture[]::new))
-                        .get(6, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (Exception e) {
-                LOG.warn("leadership transfer on shutdown did not finish", e);
-            }
+        if (!closing.compareAndSet(false, true)) {
+            return; // closed once on shutdown in order, then by its disposer
         }
+        handLeadershipOver();
+        awaitProposersIdle();
         clients.closeAll();
         callbacks.shutdown();
         timer.shutdownNow();

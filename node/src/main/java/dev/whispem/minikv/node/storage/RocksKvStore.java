@@ -305,6 +305,9 @@ public final class RocksKvStore implements KvStore {
     @Override
     public Map<String, Long> statistics() {
         Map<String, Long> out = new LinkedHashMap<>();
+        if (closed) {
+            return out; // a scrape during shutdown: the native handles are gone
+        }
         for (TickerType t :
                 new TickerType[] {
                     TickerType.BLOCK_CACHE_HIT,
@@ -345,7 +348,10 @@ public final class RocksKvStore implements KvStore {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return; // closed once on shutdown in order (NodeWiring.shutdown), then by its disposer
+        }
         closed = true;
         syncWrite.close();
         asyncWrite.close();
