@@ -73,6 +73,9 @@ public class ErrorMappers {
             return storage(s);
         }
         if (e instanceof IllegalStateException || replicationUnreachable(e)) {
+            // Expected while leadership moves or a member is down; the cause tells which path
+            // gave up, so it is there for whoever turns this category's DEBUG on.
+            LOG.debugf(e, "answered 503: %s", e.getMessage());
             return ApiError.response(503, "UNAVAILABLE", e.getMessage());
         }
         if (e instanceof io.vertx.core.http.HttpClosedException) {

@@ -132,6 +132,26 @@ final class GroupClients {
         }
     }
 
+    /**
+     * Whether {@code error} says a request failed before it was written to the server: Ratis' gRPC
+     * client throws {@link AlreadyClosedException} from its stream's {@code onNext} when the stream
+     * had closed already (requests in flight when a stream closes fail elsewhere, and may have
+     * reached the server). False for anything else, which keeps a changed Ratis on the safe side:
+     * an unknown outcome.
+     */
+    static boolean failedUnsent(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof AlreadyClosedException) {
+                StackTraceElement[] at = t.getStackTrace();
+                return at.length > 0
+                        && at[0].getClassName()
+                                .endsWith("GrpcClientProtocolClient$AsyncStreamObservers")
+                        && at[0].getMethodName().equals("onNext");
+            }
+        }
+        return false;
+    }
+
     /** Whether {@code error} says the Ratis client (or its window) was closed. */
     static boolean closed(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {

@@ -599,7 +599,8 @@ public final class RatisReplicator implements Replicator {
      * Forwards the commands to {@code leader}, which adds them to its own proposer's queue. When it
      * turns out not to lead, nothing was proposed and they become an entry of their own. A failure
      * leaves their outcome unknown (the leader may have proposed them), so they are not retried;
-     * the next commands go the retrying way until a new leader is known.
+     * the next commands go the retrying way until a new leader is known. Except a forward that
+     * failed unsent because its client had closed: that is sent again, on a new client.
      */
     private CompletableFuture<List<Outcome>> forward(int group, RaftPeerId leader, byte[] payload) {
         return leaders.ask(group, leader, ForwardedProposals.request(payload))
@@ -618,6 +619,14 @@ public final class RatisReplicator implements Replicator {
                                 // A Ratis client closes its window to a server after a failure it
                                 // does not retry; the next forward needs a new one.
                                 clients.dropAsker(group, true);
+                                if (GroupClients.failedUnsent(e)) {
+                                    // Only the client had closed (a leader stepping down closes
+                                    // its streams): no failure of the leader's, and nothing
+                                    // reached it, since the forwarding client makes no earlier
+                                    // attempt. These were most of the errors left in a rolling
+                                    // restart of the leader.
+                                    throw NeverApplied.unsent(group, leader.toString());
+                                }
                                 leaders.failed(group, leader);
                                 throw e;
                             }

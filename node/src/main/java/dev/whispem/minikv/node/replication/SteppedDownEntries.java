@@ -6,6 +6,7 @@ import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.statemachine.TransactionContext;
+import org.jboss.logging.Logger;
 
 /**
  * Settles an entry this node proposed as leader when its leadership ended before the entry
@@ -17,6 +18,8 @@ import org.apache.ratis.statemachine.TransactionContext;
  * and the outcome stays unknown, as before.
  */
 final class SteppedDownEntries {
+
+    private static final Logger LOG = Logger.getLogger(SteppedDownEntries.class);
 
     private SteppedDownEntries() {}
 
@@ -41,6 +44,12 @@ final class SteppedDownEntries {
                         (settled, closed) -> {
                             EntryFate fate = closed == null ? settled.fate() : EntryFate.UNKNOWN;
                             observer.settledAfterStepDown(fate);
+                            LOG.infof(
+                                    "group %d: entry %s was pending when this node's leadership"
+                                            + " ended; the log says %s",
+                                    group,
+                                    TermIndex.valueOf(entry),
+                                    fate.name().toLowerCase(java.util.Locale.ROOT));
                             return switch (fate) {
                                 case COMMITTED ->
                                         RaftClientReply.newBuilder()

@@ -220,6 +220,11 @@ public final class LoadTool implements java.util.concurrent.Callable<Integer> {
     final class Run {
         final AtomicLong ops = new AtomicLong();
         final AtomicLong errors = new AtomicLong();
+
+        /** Errors by operation and status ("write 503"; "read no answer" for a failed call). */
+        final java.util.concurrent.ConcurrentMap<String, AtomicLong> errorKinds =
+                new java.util.concurrent.ConcurrentSkipListMap<>();
+
         final LatencyLog reads = new LatencyLog();
         final LatencyLog writes = new LatencyLog();
         double seconds;
@@ -232,6 +237,8 @@ public final class LoadTool implements java.util.concurrent.Callable<Integer> {
                 (read ? reads : writes).add(latency);
             } else {
                 errors.incrementAndGet();
+                String kind = (read ? "read " : "write ") + (status > 0 ? status : "no answer");
+                errorKinds.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
             }
         }
 
@@ -251,6 +258,12 @@ public final class LoadTool implements java.util.concurrent.Callable<Integer> {
                     "throughput %.0f ops/s, errors %d%n",
                     ops.get() / seconds,
                     errors.get());
+            if (!errorKinds.isEmpty()) {
+                StringBuilder kinds = new StringBuilder("errors by kind:");
+                errorKinds.forEach(
+                        (kind, n) -> kinds.append(' ').append(kind).append(" x").append(n));
+                System.out.println(kinds);
+            }
             if (writes.size() > 0) {
                 System.out.println("writes " + writes.summary(seconds));
             }
