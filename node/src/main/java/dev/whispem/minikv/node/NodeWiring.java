@@ -10,6 +10,8 @@ import dev.whispem.minikv.node.cluster.CoordinatorService;
 import dev.whispem.minikv.node.cluster.MetadataGroup;
 import dev.whispem.minikv.node.cluster.NodeRole;
 import dev.whispem.minikv.node.cluster.VolumeAgent;
+import dev.whispem.minikv.node.expiry.ExpiryConfig;
+import dev.whispem.minikv.node.expiry.ExpirySweeper;
 import dev.whispem.minikv.node.replication.CommitObserver;
 import dev.whispem.minikv.node.replication.EntryFate;
 import dev.whispem.minikv.node.replication.LocalReplicator;
@@ -43,11 +45,15 @@ public class NodeWiring {
 
     private static final Logger LOG = Logger.getLogger(NodeWiring.class);
 
-    /** Opens storage and replication when the process starts, not on the first request. */
+    /**
+     * Opens storage and replication and starts the expiry sweep when the process starts, not on the
+     * first request: naming a bean here creates it.
+     */
     void eager(
             @Observes StartupEvent event,
             KvRouter router,
             ClusterRuntime cluster,
+            ExpirySweeper expiry,
             MeterRegistry registry) {
         LOG.debugf("routing %d groups", router.layout().groups());
         cluster.coordinator()
@@ -199,9 +205,11 @@ public class NodeWiring {
     void shutdown(
             @Observes ShutdownEvent event,
             ClusterRuntime cluster,
+            ExpirySweeper expiry,
             Replicator replicator,
             KvStore store) {
         cluster.close();
+        expiry.close();
         replicator.close();
         store.close();
     }
@@ -389,6 +397,73 @@ public class NodeWiring {
     KvRouter router(Replicator replicator, ReplicationConfig replication) {
         return new KvRouter(
                 replicator, new ShardLayout(replication.groups()), System::currentTimeMillis);
+    }
+
+    /**
+     * The sweep that frees expired keys' space, running from start-up on every node that holds
+     * shard data (a coordinator holds none).
+     */
+    @Produces
+    @Singleton
+    ExpirySweeper expirySweeper(
+            NodeConfig node,
+            ExpiryConfig config,
+            Replicator replicator,
+            KvRouter router,
+            KvStore store,
+            MeterRegistry registry) {
+        var scanned =
+                counter(
+                        registry,
+                        "minikv.expiry.keys.scanned",
+                        "Stored keys the expiry sweep looked at on the groups this node leads");
+        var removed =
+                counter(
+                        registry,
+                        "minikv.expiry.keys.removed",
+                        "Expired keys the sweep deleted, freeing their space");
+        var failures =
+                counter(
+                        registry,
+                        "minikv.expiry.rounds.failed",
+                        "Sweep rounds stopped by an error (usually a leader change); the next"
+                                + " round resumes where it stopped");
+        ExpirySweeper sweeper =
+                new ExpirySweeper(
+                        replicator,
+                        router.layout(),
+                        store,
+                        System::currentTimeMillis,
+                        config.keysPerRound(),
+                        new ExpirySweeper.Observer() {
+                            @Override
+                            public void scanned(int keys) {
+                                scanned.increment(keys);
+                            }
+
+                            @Override
+                            public void removed(int keys) {
+                                removed.increment(keys);
+                            }
+
+                            @Override
+                            public void passCompleted(int group) {
+                                LOG.debugf("expiry sweep finished a pass over group %d", group);
+                            }
+
+                            @Override
+                            public void failed() {
+                                failures.increment();
+                            }
+                        });
+        if (config.enabled() && node.role() != NodeRole.COORDINATOR) {
+            sweeper.start(config.interval().toMillis());
+        }
+        return sweeper;
+    }
+
+    void closeExpirySweeper(@Disposes ExpirySweeper sweeper) {
+        sweeper.close();
     }
 
     /** A counter without tags. */

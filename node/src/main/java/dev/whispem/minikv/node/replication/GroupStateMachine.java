@@ -101,11 +101,18 @@ public final class GroupStateMachine {
                 return new Outcome.Written(revision, revision);
             }
             case Command.Delete del -> {
-                long current = currentVersion(batch, del.key(), now);
+                Optional<StoredValue> stored = batch.read(del.key());
+                long current = versionAt(stored, now);
                 if (!del.precondition().holdsFor(current)) {
                     return new Outcome.PreconditionFailed(current, revision);
                 }
                 if (current == 0) {
+                    if (stored.isPresent()) {
+                        // Expired: it already reads as absent, so removing what is stored changes
+                        // nothing anyone can see and takes no revision. This is how the expiry
+                        // sweep (ExpirySweeper) frees the space; every replica applies it alike.
+                        batch.delete(del.key());
+                    }
                     return new Outcome.Deleted(false, revision);
                 }
                 revision = next;
@@ -161,7 +168,11 @@ public final class GroupStateMachine {
     }
 
     private static long currentVersion(ApplyBatch batch, DataKey key, long now) {
-        Optional<StoredValue> v = batch.read(key);
+        return versionAt(batch.read(key), now);
+    }
+
+    /** The version a stored value has at {@code now}: 0 when absent or expired. */
+    private static long versionAt(Optional<StoredValue> v, long now) {
         return v.isPresent() && !v.get().isExpiredAt(now) ? v.get().version() : 0;
     }
 

@@ -56,11 +56,9 @@ public final class InMemoryKvStore implements KvStore {
             }
 
             @Override
-            public Iterator<RawEntry> shard(int shard) {
+            public Iterator<RawEntry> shard(int shard, byte[] from) {
                 Iterator<Map.Entry<byte[], byte[]>> it =
-                        copy.subMap(DataKey.shardStart(shard), DataKey.shardEnd(shard))
-                                .entrySet()
-                                .iterator();
+                        copy.subMap(from, DataKey.shardEnd(shard)).entrySet().iterator();
                 return new Iterator<>() {
                     @Override
                     public boolean hasNext() {

@@ -59,7 +59,15 @@ public interface KvStore extends AutoCloseable {
          * Every entry of {@code shard}, all tenants, in unsigned key order. Iterators stay valid
          * until the view is closed.
          */
-        java.util.Iterator<RawEntry> shard(int shard);
+        default java.util.Iterator<RawEntry> shard(int shard) {
+            return shard(shard, DataKey.shardStart(shard));
+        }
+
+        /**
+         * The entries of {@code shard} from the encoded key {@code from} on (inclusive), in
+         * unsigned key order, to resume a walk where an earlier view left off.
+         */
+        java.util.Iterator<RawEntry> shard(int shard, byte[] from);
 
         @Override
         void close();

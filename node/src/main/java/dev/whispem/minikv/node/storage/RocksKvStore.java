@@ -210,7 +210,7 @@ public final class RocksKvStore implements KvStore {
             }
 
             @Override
-            public Iterator<RawEntry> shard(int shard) {
+            public Iterator<RawEntry> shard(int shard, byte[] from) {
                 Slice upper = new Slice(DataKey.shardEnd(shard));
                 ReadOptions ro =
                         new ReadOptions().setSnapshot(snapshot).setIterateUpperBound(upper);
@@ -220,7 +220,7 @@ public final class RocksKvStore implements KvStore {
                     open.add(ro);
                     open.add(upper);
                 }
-                it.seek(DataKey.shardStart(shard));
+                it.seek(from);
                 return new Iterator<>() {
                     @Override
                     public boolean hasNext() {

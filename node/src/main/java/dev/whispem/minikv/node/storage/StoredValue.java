@@ -18,6 +18,17 @@ public record StoredValue(long version, long expiresAtMillis, byte[] value) {
         return expiresAtMillis != 0 && nowMillis >= expiresAtMillis;
     }
 
+    /**
+     * The expiry of an encoded value (0 = never), read from its header without copying the value: a
+     * sweep for expired keys reads every header and few values.
+     */
+    public static long expiresAtOf(byte[] encoded) {
+        if (encoded.length < HEADER || encoded[0] != FORMAT_V1) {
+            throw new IllegalStateException("not a stored value");
+        }
+        return ByteBuffer.wrap(encoded, 9, 8).getLong();
+    }
+
     public byte[] encode() {
         ByteBuffer b = ByteBuffer.allocate(HEADER + value.length);
         b.put(FORMAT_V1).putLong(version).putLong(expiresAtMillis).put(value);

@@ -6,8 +6,12 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.notNullValue;
 
+import dev.whispem.minikv.node.routing.ShardHasher;
+import dev.whispem.minikv.node.storage.DataKey;
+import dev.whispem.minikv.node.storage.KvStore;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -17,6 +21,8 @@ import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 public class KvApiTest {
+
+    @Inject KvStore store;
 
     private static String unique(String name) {
         return name + "-" + UUID.randomUUID();
@@ -203,6 +209,21 @@ public class KvApiTest {
                 .put("/v1/kv/" + key)
                 .then()
                 .statusCode(200);
+    }
+
+    @Test
+    void theSweepFreesTheSpaceOfAnExpiredKey() throws InterruptedException {
+        String key = unique("swept");
+        given().queryParam("ttl", "1").body("short").put("/v1/kv/" + key).then().statusCode(200);
+        byte[] k = key.getBytes(StandardCharsets.UTF_8);
+        DataKey stored = new DataKey(ShardHasher.shardOf("default", k), "default", k);
+        assertThat(store.get(stored)).as("stored while it lives").isPresent();
+        // The sweep runs every second (minikv.expiry.interval); expired after one.
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (store.get(stored).isPresent() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(store.get(stored)).as("removed from storage by the expiry sweep").isEmpty();
     }
 
     @Test

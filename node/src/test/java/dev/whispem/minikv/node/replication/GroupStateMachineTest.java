@@ -40,6 +40,24 @@ class GroupStateMachineTest {
     }
 
     @Test
+    void deletingAnExpiredKeyRemovesItWithoutARevision() {
+        apply(0, new Command.Put(key("e"), new byte[] {1}, 1_000, Precondition.NONE));
+        apply(0, put("live", "1", Precondition.NONE));
+        long before = sm.revision();
+
+        // Expired at 1,000: reads as absent, so "absent" holds and nothing visible changes.
+        assertThat(apply(1_000, new Command.Delete(key("e"), Precondition.ABSENT)))
+                .isEqualTo(new Outcome.Deleted(false, before));
+        assertThat(store.get(key("e"))).isEmpty();
+        assertThat(sm.revision()).isEqualTo(before);
+
+        // A key that has not expired fails "absent" and stays.
+        assertThat(apply(1_000, new Command.Delete(key("live"), Precondition.ABSENT)))
+                .isEqualTo(new Outcome.PreconditionFailed(2, before));
+        assertThat(store.get(key("live"))).isPresent();
+    }
+
+    @Test
     void commandsInOneApplyBatchSeeEachOther() {
         ApplyBatch b = new ApplyBatch(store);
         Outcome first = sm.apply(b, new Command.Proposal(0, put("k", "1", Precondition.ABSENT)));

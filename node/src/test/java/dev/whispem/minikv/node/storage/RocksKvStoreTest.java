@@ -43,6 +43,35 @@ class RocksKvStoreTest {
     @EnumSource(
             names = {"ROCKSDB", "MEMORY"},
             value = StorageConfig.Backend.class)
+    void aViewResumesAShardFromAKeyAcrossTenants(StorageConfig.Backend backend) {
+        try (KvStore store =
+                backend == StorageConfig.Backend.MEMORY
+                        ? new InMemoryKvStore()
+                        : new RocksKvStore(dir, TestStorage.rocks(StorageConfig.Compression.LZ4))) {
+            WriteSet w = new WriteSet();
+            for (DataKey k :
+                    List.of(
+                            key(5, "a", "x"),
+                            key(5, "b", "y"),
+                            key(5, "b", "z"),
+                            key(5, "c", "w"),
+                            key(6, "a", "v"))) {
+                w.put(k, new StoredValue(1, 0, new byte[0]));
+            }
+            store.write(w, false);
+            try (KvStore.View view = store.view()) {
+                List<DataKey> seen = new ArrayList<>();
+                view.shard(5, key(5, "b", "z").encode())
+                        .forEachRemaining(e -> seen.add(DataKey.decode(e.key())));
+                assertThat(seen).containsExactly(key(5, "b", "z"), key(5, "c", "w"));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(
+            names = {"ROCKSDB", "MEMORY"},
+            value = StorageConfig.Backend.class)
     void scansStayInsideShardAndTenantInKeyOrder(StorageConfig.Backend backend) {
         try (KvStore store =
                 backend == StorageConfig.Backend.MEMORY
