@@ -80,6 +80,11 @@ public final class LoadTool implements java.util.concurrent.Callable<Integer> {
     boolean stale;
 
     @Option(
+            names = "--ttl",
+            description = "MiniKV writes expire after this many seconds (0 = never)")
+    int ttlSeconds;
+
+    @Option(
             names = "--event-loops",
             description = "Client event loop threads (default: one per core)")
     int eventLoops = Runtime.getRuntime().availableProcessors();
@@ -134,6 +139,14 @@ public final class LoadTool implements java.util.concurrent.Callable<Integer> {
                                 ? new EpollEventLoopGroup(
                                         loops, () -> (select, hasTasks) -> SelectStrategy.BUSY_WAIT)
                                 : new EpollEventLoopGroup(loops);
+        if (ttlSeconds < 0 || (ttlSeconds > 0 && target == Target.ETCD)) {
+            throw new CommandLine.ParameterException(
+                    new CommandLine(this),
+                    ttlSeconds < 0
+                            ? "--ttl must be 0 or more seconds"
+                            : "--ttl is for MiniKV; etcd needs leases, which the tool does not"
+                                    + " drive");
+        }
         bases = Arrays.stream(url.split(",")).map(String::trim).map(URI::create).toList();
         if (token != null && !token.isBlank()) {
             authorization = "Authorization: Bearer " + token.trim() + "\r\n";
@@ -462,7 +475,11 @@ public final class LoadTool implements java.util.concurrent.Callable<Integer> {
         String host = c.hostHeader();
         return switch (target) {
             case MINIKV -> {
-                String path = "/v1/kv/" + key + (read && stale ? "?consistency=stale" : "");
+                String path =
+                        "/v1/kv/"
+                                + key
+                                + (read && stale ? "?consistency=stale" : "")
+                                + (!read && ttlSeconds > 0 ? "?ttl=" + ttlSeconds : "");
                 if (read) {
                     yield ascii("GET " + path + " HTTP/1.1\r\n" + host + authorization + "\r\n");
                 }

@@ -50,6 +50,7 @@ public final class StubHttpServer implements AutoCloseable {
 
     private final HttpServer server;
     private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final List<String> queries = new CopyOnWriteArrayList<>();
 
     private StubHttpServer(HttpServer server) {
         this.server = server;
@@ -70,6 +71,7 @@ public final class StubHttpServer implements AutoCloseable {
             String path = exchange.getRequestURI().getPath();
             String authorization = exchange.getRequestHeaders().getFirst("Authorization");
             byte[] body = exchange.getRequestBody().readAllBytes();
+            queries.add(String.valueOf(exchange.getRequestURI().getRawQuery()));
             requests.add(new Request(method, path, authorization));
             Reply reply = responder.respond(method, path, authorization, body);
             if (reply.contentType() != null) {
@@ -90,6 +92,11 @@ public final class StubHttpServer implements AutoCloseable {
         return List.copyOf(requests);
     }
 
+    /** The raw query strings of the requests so far ("null" without one), in arrival order. */
+    public List<String> queries() {
+        return List.copyOf(queries);
+    }
+
     /** The requests received so far as {@link Request#toString()} lines, in arrival order. */
     public List<String> lines() {
         return requests.stream().map(Request::toString).toList();
@@ -98,6 +105,7 @@ public final class StubHttpServer implements AutoCloseable {
     /** Forgets the requests received so far. */
     public void clearRequests() {
         requests.clear();
+        queries.clear();
     }
 
     /** {@code 127.0.0.1:port}. */

@@ -115,6 +115,42 @@ class LoadToolTest {
     }
 
     @Test
+    void writesCarryTheTtlAndReadsDoNot() throws Exception {
+        try (StubHttpServer server =
+                StubHttpServer.start((method, path, auth, body) -> Reply.of(200, "ok"))) {
+            int exit =
+                    load(
+                            server.uri().toString(),
+                            "--ttl",
+                            "30",
+                            "--read-ratio",
+                            "0.5",
+                            "--duration",
+                            "1",
+                            "--warmup",
+                            "0",
+                            "--rate",
+                            "40",
+                            "--concurrency",
+                            "2");
+            assertThat(exit).isZero();
+            java.util.List<StubHttpServer.Request> requests = server.requests();
+            java.util.List<String> queries = server.queries();
+            assertThat(requests).hasSize(40);
+            for (int i = 0; i < requests.size(); i++) {
+                assertThat(queries.get(i))
+                        .isEqualTo(requests.get(i).method().equals("PUT") ? "ttl=30" : "null");
+            }
+        }
+    }
+
+    @Test
+    void aTtlForEtcdIsRefused() {
+        int exit = load("http://127.0.0.1:1", "--target", "ETCD", "--ttl", "5");
+        assertThat(exit).isEqualTo(2);
+    }
+
+    @Test
     void aServerAnsweringChunkedEndsTheRunWithErrors() throws Exception {
         try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             Thread.ofPlatform().daemon().start(() -> answerChunked(listener));
