@@ -60,6 +60,19 @@ public final class ExpirySweeper implements AutoCloseable {
     private static final class Cursor {
         int shardIndex;
         byte[] from; // null: the start of the shard
+
+        /** The group's count of puts with an expiry when the current pass began. */
+        long expiringPutsAtStart;
+
+        /** Whether the current pass has seen a key with an expiry. */
+        boolean sawExpiry;
+
+        /**
+         * A whole pass saw no key with an expiry and none was written meanwhile: the group waits
+         * for the next such put instead of being walked again, so a store without TTLs costs
+         * nothing.
+         */
+        boolean resting;
     }
 
     private final Replicator replicator;
@@ -131,8 +144,15 @@ public final class ExpirySweeper implements AutoCloseable {
     public int round() {
         List<Integer> led = new ArrayList<>();
         for (Replicator.GroupStatus s : replicator.groupStatus()) {
-            if ("LEADER".equals(s.role()) && s.group() < cursors.length) {
+            if (s.group() >= cursors.length) {
+                continue;
+            }
+            if ("LEADER".equals(s.role())) {
                 led.add(s.group());
+            } else {
+                // Whoever leads walks; should this node lead again, it starts a pass afresh (a
+                // snapshot installed meanwhile may have brought keys with an expiry).
+                cursors[s.group()] = new Cursor();
             }
         }
         if (led.isEmpty()) {
@@ -153,15 +173,27 @@ public final class ExpirySweeper implements AutoCloseable {
     private int sweep(int group, int keys, long bytes) {
         int[] shards = layout.shardsOf(group);
         Cursor cursor = cursors[group];
+        // Counted once in storage, and read before the view is taken: every put counted here is in
+        // the view, and one stored later shows as a different count when the pass ends.
+        long expiringPuts = replicator.stateMachine(group).expiringPuts();
+        if (cursor.resting) {
+            if (expiringPuts == cursor.expiringPutsAtStart) {
+                return 0;
+            }
+            cursor.resting = false;
+        }
+        if (cursor.shardIndex == 0 && cursor.from == null) {
+            cursor.expiringPutsAtStart = expiringPuts;
+            cursor.sawExpiry = false;
+        }
         long now = clock.getAsLong();
         List<Command> expired = new ArrayList<>();
         int scanned = 0;
         int removed = 0;
-        int shardsEntered = 0;
         try (KvStore.View view = store.view()) {
-            while (scanned < keys && bytes > 0 && shardsEntered < shards.length) {
-                int shard = shards[cursor.shardIndex % shards.length];
-                shardsEntered++;
+            // A round ends with its budget or with the pass: a group is walked once per pass.
+            while (scanned < keys && bytes > 0) {
+                int shard = shards[cursor.shardIndex];
                 Iterator<KvStore.RawEntry> it =
                         view.shard(
                                 shard,
@@ -172,6 +204,7 @@ public final class ExpirySweeper implements AutoCloseable {
                     bytes -= e.value().length;
                     cursor.from = successor(e.key());
                     long expiresAt = StoredValue.expiresAtOf(e.value());
+                    cursor.sawExpiry |= expiresAt != 0;
                     if (expiresAt != 0 && now >= expiresAt) {
                         expired.add(
                                 new Command.Delete(DataKey.decode(e.key()), Precondition.ABSENT));
@@ -186,6 +219,12 @@ public final class ExpirySweeper implements AutoCloseable {
                     cursor.shardIndex = (cursor.shardIndex + 1) % shards.length;
                     if (cursor.shardIndex == 0) {
                         observer.passCompleted(group);
+                        // Read again: a put stored after the view was taken is not in it.
+                        cursor.resting =
+                                !cursor.sawExpiry
+                                        && replicator.stateMachine(group).expiringPuts()
+                                                == cursor.expiringPutsAtStart;
+                        break;
                     }
                 }
             }

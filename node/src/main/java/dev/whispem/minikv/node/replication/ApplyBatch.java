@@ -4,7 +4,9 @@ import dev.whispem.minikv.node.storage.DataKey;
 import dev.whispem.minikv.node.storage.KvStore;
 import dev.whispem.minikv.node.storage.StoredValue;
 import dev.whispem.minikv.node.storage.WriteSet;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -18,6 +20,7 @@ public final class ApplyBatch {
     private final KvStore store;
     private final WriteSet writes = new WriteSet();
     private final Map<DataKey, Optional<StoredValue>> overlay = new HashMap<>();
+    private List<Runnable> afterCommit;
 
     public ApplyBatch(KvStore store) {
         this.store = store;
@@ -42,10 +45,22 @@ public final class ApplyBatch {
         writes.counter(name, value);
     }
 
+    /** Runs {@code action} once the batch is in storage. */
+    void afterCommit(Runnable action) {
+        if (afterCommit == null) {
+            afterCommit = new ArrayList<>(2);
+        }
+        afterCommit.add(action);
+    }
+
     /** Writes everything applied so far; {@code sync} forces it to disk first. */
     public void commit(boolean sync) {
         if (!writes.isEmpty()) {
             store.write(writes, sync);
+        }
+        if (afterCommit != null) {
+            afterCommit.forEach(Runnable::run);
+            afterCommit = null;
         }
     }
 }

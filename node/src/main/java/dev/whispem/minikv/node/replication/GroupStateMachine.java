@@ -25,6 +25,14 @@ public final class GroupStateMachine {
     private long revision;
     private long appliedIndex;
 
+    /**
+     * Puts with an expiry this replica has written to storage since it started; not state, only a
+     * hint for the expiry sweep to skip a group in which no key can expire. Counted once in
+     * storage, so that a sweep reading it never counts a key it cannot see yet.
+     */
+    private final java.util.concurrent.atomic.AtomicLong expiringPuts =
+            new java.util.concurrent.atomic.AtomicLong();
+
     public GroupStateMachine(int group, KvStore store) {
         this.group = group;
         this.store = store;
@@ -66,6 +74,11 @@ public final class GroupStateMachine {
         return store;
     }
 
+    /** Puts with an expiry stored here since this replica started (not part of the state). */
+    public long expiringPuts() {
+        return expiringPuts.get();
+    }
+
     /** Applies one proposal into {@code batch}; the caller commits the batch. */
     public synchronized Outcome apply(ApplyBatch batch, Command.Proposal proposal) {
         Outcome outcome =
@@ -97,6 +110,9 @@ public final class GroupStateMachine {
                     }
                 }
                 revision = next;
+                if (put.expiresAtMillis() != 0) {
+                    batch.afterCommit(expiringPuts::incrementAndGet);
+                }
                 batch.put(put.key(), new StoredValue(revision, put.expiresAtMillis(), put.value()));
                 return new Outcome.Written(revision, revision);
             }

@@ -150,6 +150,31 @@ class ExpirySweeperTest {
     }
 
     @Test
+    void aGroupWithoutKeysThatExpireRestsUntilOneIsWritten() throws Exception {
+        long now = System.currentTimeMillis();
+        for (int i = 0; i < 50; i++) {
+            put(key(0, "t", "k" + i), 0);
+        }
+        ExpirySweeper sweeper = new ExpirySweeper(local, LAYOUT, store, () -> now, 1_000, counts);
+        sweeper.round();
+        assertThat(counts.scanned.get()).isEqualTo(50);
+
+        sweeper.round();
+        assertThat(counts.scanned.get()).as("nothing can expire: no walk").isEqualTo(50);
+
+        put(key(0, "t", "session"), now - 1);
+        assertThat(sweeper.round()).isEqualTo(1);
+        assertThat(counts.scanned.get()).isEqualTo(50 + 51);
+        assertThat(store.get(key(0, "t", "session"))).isEmpty();
+
+        // The pass that removed it saw a key with an expiry: the next pass walks again.
+        sweeper.round();
+        assertThat(counts.scanned.get()).isEqualTo(50 + 51 + 50);
+        sweeper.round();
+        assertThat(counts.scanned.get()).isEqualTo(50 + 51 + 50);
+    }
+
+    @Test
     void aKeyWrittenAgainAfterTheWalkSawItStays() throws Exception {
         long now = System.currentTimeMillis();
         DataKey k = key(0, "t", "session");
