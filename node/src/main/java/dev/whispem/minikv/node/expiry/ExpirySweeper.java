@@ -47,13 +47,13 @@ public final class ExpirySweeper implements AutoCloseable {
 
     /** What the sweep reports as it goes, for metrics. */
     public interface Observer {
-        void scanned(int keys);
+        default void scanned(int keys) {}
 
-        void removed(int keys);
+        default void removed(int keys) {}
 
-        void passCompleted(int group);
+        default void passCompleted(int group) {}
 
-        void failed();
+        default void failed() {}
     }
 
     /** Where the walk of one group stands: a shard of the group and the first key not yet seen. */

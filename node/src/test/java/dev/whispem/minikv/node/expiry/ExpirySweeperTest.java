@@ -57,9 +57,6 @@ class ExpirySweeperTest {
         public void passCompleted(int group) {
             passes.add(group);
         }
-
-        @Override
-        public void failed() {}
     }
 
     private static DataKey key(int shard, String tenant, String k) {

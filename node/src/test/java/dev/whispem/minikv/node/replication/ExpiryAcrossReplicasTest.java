@@ -48,20 +48,11 @@ class ExpiryAcrossReplicasTest extends ThreeReplicaTest {
                         1_000,
                         new ExpirySweeper.Observer() {
                             @Override
-                            public void scanned(int keys) {}
-
-                            @Override
-                            public void removed(int keys) {}
-
-                            @Override
                             public void passCompleted(int group) {
                                 if (group == 0) {
                                     passed.set(true);
                                 }
                             }
-
-                            @Override
-                            public void failed() {}
                         });
 
         assertThat(sweeper.round()).isEqualTo(60);
