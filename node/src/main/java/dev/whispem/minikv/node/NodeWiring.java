@@ -394,9 +394,15 @@ public class NodeWiring {
 
     @Produces
     @Singleton
-    KvRouter router(Replicator replicator, ReplicationConfig replication) {
+    KvRouter router(
+            Replicator replicator,
+            ReplicationConfig replication,
+            dev.whispem.minikv.node.api.IdempotencyConfig idempotency) {
         return new KvRouter(
-                replicator, new ShardLayout(replication.groups()), System::currentTimeMillis);
+                replicator,
+                new ShardLayout(replication.groups()),
+                System::currentTimeMillis,
+                idempotency.window().toMillis());
     }
 
     /**

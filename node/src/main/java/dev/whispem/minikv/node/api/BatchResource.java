@@ -32,11 +32,17 @@ public class BatchResource {
 
     private final KvRouter router;
     private final LimitsConfig limits;
+    private final IdempotencyConfig idempotency;
     private final KvMetrics metrics;
 
-    public BatchResource(KvRouter router, LimitsConfig limits, KvMetrics metrics) {
+    public BatchResource(
+            KvRouter router,
+            LimitsConfig limits,
+            IdempotencyConfig idempotency,
+            KvMetrics metrics) {
         this.router = router;
         this.limits = limits;
+        this.idempotency = idempotency;
         this.metrics = metrics;
     }
 
@@ -62,14 +68,17 @@ public class BatchResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Apply several puts/deletes; atomic when all keys share a shard")
     public CompletionStage<Response> batch(
-            @HeaderParam(Requests.TENANT_HEADER) String tenantHeader, BatchRequest request) {
+            @HeaderParam(Requests.TENANT_HEADER) String tenantHeader,
+            @HeaderParam(IdempotencyKeys.HEADER) String idempotencyKey,
+            BatchRequest request) {
         long start = System.nanoTime();
         CompletionStage<Response> stage;
         try {
             String tenant = Requests.tenant(tenantHeader);
             List<KvOp> ops = parse(request);
+            String once = IdempotencyKeys.key(idempotencyKey, idempotency);
             stage =
-                    router.batch(tenant, ops)
+                    router.batch(tenant, ops, IdempotencyKeys.batch(once, ops))
                             .thenApply(
                                     result -> {
                                         List<OpResult> results = new ArrayList<>();
@@ -88,10 +97,15 @@ public class BatchResource {
                                                 new BatchResponse(
                                                         result.atomic(), committed, results);
                                         int status = result.atomic() && !committed ? 412 : 200;
-                                        return Response.status(status)
-                                                .type(MediaType.APPLICATION_JSON_TYPE)
-                                                .entity(body)
-                                                .build();
+                                        Response.ResponseBuilder answer =
+                                                Response.status(status)
+                                                        .type(MediaType.APPLICATION_JSON_TYPE)
+                                                        .entity(body);
+                                        if (result.replayed()) {
+                                            answer.header(IdempotencyKeys.REPLAYED_HEADER, "true");
+                                            metrics.replayed("batch");
+                                        }
+                                        return answer.build();
                                     });
         } catch (RuntimeException e) {
             stage = CompletableFuture.failedFuture(e);
@@ -164,6 +178,9 @@ public class BatchResource {
                     new OpResult(key, 412, null, null, "PRECONDITION_FAILED", f.currentVersion());
             case Outcome.NotApplied n -> new OpResult(key, 409, null, null, "NOT_APPLIED", null);
             case Outcome.BatchApplied b -> throw new IllegalStateException("nested batch outcome");
+            case Outcome.Replayed r -> throw new IllegalStateException("replayed per-op outcome");
+            case Outcome.IdempotencyKeyReused k ->
+                    throw new IllegalStateException("per-op idempotency outcome");
         };
     }
 }

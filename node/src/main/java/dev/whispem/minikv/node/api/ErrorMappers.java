@@ -72,6 +72,9 @@ public class ErrorMappers {
         if (e instanceof StorageException s) {
             return storage(s);
         }
+        if (e instanceof dev.whispem.minikv.node.routing.KvRouter.IdempotencyKeyReusedException) {
+            return api(IdempotencyKeys.reused());
+        }
         if (e instanceof IllegalStateException || replicationUnreachable(e)) {
             // Expected while leadership moves or a member is down; the cause tells which path
             // gave up, so it is there for whoever turns this category's DEBUG on.

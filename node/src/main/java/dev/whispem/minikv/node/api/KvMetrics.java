@@ -17,8 +17,29 @@ public class KvMetrics {
     private final MeterRegistry registry;
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
+    private final Map<String, io.micrometer.core.instrument.Counter> replays =
+            new ConcurrentHashMap<>();
+
     public KvMetrics(MeterRegistry registry) {
         this.registry = registry;
+    }
+
+    /**
+     * A write of {@code op} sent with an Idempotency-Key was answered with its stored outcome
+     * instead of being applied again: {@code minikv_idempotent_replays_total{op}}.
+     */
+    public void replayed(String op) {
+        replays.computeIfAbsent(
+                        op,
+                        k ->
+                                io.micrometer.core.instrument.Counter.builder(
+                                                "minikv.idempotent.replays")
+                                        .description(
+                                                "Writes sent again with the same Idempotency-Key"
+                                                        + " and answered with the first outcome")
+                                        .tag("op", op)
+                                        .register(registry))
+                .increment();
     }
 
     public void record(String op, int status, long startNanos) {

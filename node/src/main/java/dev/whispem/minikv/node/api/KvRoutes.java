@@ -56,17 +56,20 @@ public class KvRoutes {
 
     private final KvRouter router;
     private final LimitsConfig limits;
+    private final IdempotencyConfig idempotency;
     private final KvMetrics metrics;
     private final long maxBodyBytes;
 
     public KvRoutes(
             KvRouter router,
             LimitsConfig limits,
+            IdempotencyConfig idempotency,
             KvMetrics metrics,
             @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10M")
                     MemorySize maxBody) {
         this.router = router;
         this.limits = limits;
+        this.idempotency = idempotency;
         this.metrics = metrics;
         this.maxBodyBytes = maxBody.asLongValue();
     }
@@ -135,15 +138,25 @@ public class KvRoutes {
                                             Requests.precondition(
                                                     req.getHeader("If-Match"),
                                                     req.getHeader("If-None-Match"));
-                                    return router.put(tenant, k, value, ttl, pre);
+                                    String once =
+                                            IdempotencyKeys.key(
+                                                    req.getHeader(IdempotencyKeys.HEADER),
+                                                    idempotency);
+                                    return router.put(
+                                            tenant,
+                                            k,
+                                            value,
+                                            ttl,
+                                            pre,
+                                            IdempotencyKeys.put(once, k, value, ttl, pre));
                                 },
                                 outcome ->
-                                        switch (outcome) {
+                                        switch (replayedOrNot(ctx, "put", outcome)) {
                                             case Outcome.Written w ->
                                                     written(ctx.response(), key, w);
                                             case Outcome.PreconditionFailed f ->
                                                     preconditionFailed(ctx.response(), key, f);
-                                            default -> unexpected(ctx.response(), outcome);
+                                            case Outcome o -> unexpected(ctx.response(), o);
                                         }));
         req.resume();
     }
@@ -182,13 +195,16 @@ public class KvRoutes {
                 ctx,
                 "delete",
                 start,
-                () ->
-                        router.delete(
-                                Requests.tenant(req.getHeader(Requests.TENANT_HEADER)),
-                                Requests.key(key, limits),
-                                Requests.precondition(req.getHeader("If-Match"), null)),
+                () -> {
+                    String tenant = Requests.tenant(req.getHeader(Requests.TENANT_HEADER));
+                    byte[] k = Requests.key(key, limits);
+                    Precondition pre = Requests.precondition(req.getHeader("If-Match"), null);
+                    String once =
+                            IdempotencyKeys.key(req.getHeader(IdempotencyKeys.HEADER), idempotency);
+                    return router.delete(tenant, k, pre, IdempotencyKeys.delete(once, k, pre));
+                },
                 outcome ->
-                        switch (outcome) {
+                        switch (replayedOrNot(ctx, "delete", outcome)) {
                             case Outcome.Deleted d -> {
                                 ctx.response()
                                         .putHeader("X-MiniKV-Revision", Long.toString(d.revision()))
@@ -198,8 +214,21 @@ public class KvRoutes {
                             }
                             case Outcome.PreconditionFailed f ->
                                     preconditionFailed(ctx.response(), key, f);
-                            default -> unexpected(ctx.response(), outcome);
+                            case Outcome o -> unexpected(ctx.response(), o);
                         });
+    }
+
+    /**
+     * The outcome to answer for a write: a replayed one's original, marked with {@code
+     * Idempotent-Replayed: true}; a key reused for another request fails with 422.
+     */
+    private Outcome replayedOrNot(RoutingContext ctx, String op, Outcome outcome) {
+        return IdempotencyKeys.unwrap(
+                outcome,
+                () -> {
+                    ctx.response().putHeader(IdempotencyKeys.REPLAYED_HEADER, "true");
+                    metrics.replayed(op);
+                });
     }
 
     /**

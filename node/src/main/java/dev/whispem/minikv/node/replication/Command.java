@@ -24,8 +24,36 @@ public sealed interface Command {
         public Batch {
             ops = List.copyOf(ops);
             for (Command op : ops) {
-                if (op instanceof Batch) {
-                    throw new IllegalArgumentException("batches do not nest");
+                if (op instanceof Batch || op instanceof Idempotent) {
+                    throw new IllegalArgumentException("a batch holds only puts and deletes");
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code command} applied at most once for one idempotency key (decision 0125): the first time
+     * it is applied, its outcome is stored under {@code record} with {@code fingerprint}, the hash
+     * of the client's request, until {@code expiresAtMillis}; a command arriving meanwhile with the
+     * same record and fingerprint is not applied and answers the stored outcome ({@link
+     * Outcome.Replayed}), and one with another fingerprint answers {@link
+     * Outcome.IdempotencyKeyReused}.
+     *
+     * @param record where the outcome is kept: a key of tenant {@link IdempotencyRecords#TENANT} in
+     *     the shard of the command's (first) key, so it lives, moves and is snapshotted with that
+     *     shard's data
+     */
+    record Idempotent(DataKey record, byte[] fingerprint, long expiresAtMillis, Command command)
+            implements Command {
+        public Idempotent {
+            if (command instanceof Idempotent) {
+                throw new IllegalArgumentException("idempotent commands do not nest");
+            }
+            if (command instanceof Batch b) {
+                for (Command op : b.ops()) {
+                    if (op instanceof Idempotent) {
+                        throw new IllegalArgumentException("idempotent commands do not nest");
+                    }
                 }
             }
         }

@@ -13,9 +13,11 @@ import java.util.List;
  * Binary encoding of proposals and outcomes carried by the replication log.
  *
  * <p>Layout: {@code format version (1 byte, = 1) | nowMillis (8) | command}, where a command is a
- * tag byte ({@code 1} put, {@code 2} delete, {@code 3} batch) and its fields. Unknown versions or
- * tags are rejected rather than guessed. A list of proposals (several coalesced into one log entry)
- * is {@code 0xC0 | count (4) | proposal...}.
+ * tag byte ({@code 1} put, {@code 2} delete, {@code 3} batch, {@code 4} idempotent: record key,
+ * fingerprint, expiry and the command it wraps) and its fields. A release that predates a tag
+ * cannot apply entries carrying it, so tag 4 is only written while idempotency keys are enabled
+ * (decision 0125). Unknown versions or tags are rejected rather than guessed. A list of proposals
+ * (several coalesced into one log entry) is {@code 0xC0 | count (4) | proposal...}.
  */
 public final class CommandCodec {
 
@@ -24,6 +26,7 @@ public final class CommandCodec {
     private static final byte PUT = 1;
     private static final byte DELETE = 2;
     private static final byte BATCH = 3;
+    private static final byte IDEMPOTENT = 4;
 
     private CommandCodec() {}
 
@@ -98,6 +101,13 @@ public final class CommandCodec {
                     writeCommand(out, op);
                 }
             }
+            case Command.Idempotent idem -> {
+                out.writeByte(IDEMPOTENT);
+                writeKey(out, idem.record());
+                writeBytes(out, idem.fingerprint());
+                out.writeLong(idem.expiresAtMillis());
+                writeCommand(out, idem.command());
+            }
         }
     }
 
@@ -116,6 +126,12 @@ public final class CommandCodec {
                     ops.add(readCommand(in));
                 }
                 yield new Command.Batch(ops, atomic);
+            }
+            case IDEMPOTENT -> {
+                DataKey record = readKey(in);
+                byte[] fingerprint = readBytes(in);
+                long expires = in.readLong();
+                yield new Command.Idempotent(record, fingerprint, expires, readCommand(in));
             }
             default -> throw new IOException("unknown command tag " + tag);
         };

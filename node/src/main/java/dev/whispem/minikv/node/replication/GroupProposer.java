@@ -362,6 +362,8 @@ final class GroupProposer {
             case Command.Delete d -> 64 + d.key().key().length;
             case Command.Batch b ->
                     b.ops().stream().mapToLong(GroupProposer::approximateSize).sum();
+            case Command.Idempotent i ->
+                    96 + i.record().key().length + approximateSize(i.command());
         };
     }
 }

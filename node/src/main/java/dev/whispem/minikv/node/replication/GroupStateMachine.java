@@ -83,10 +83,39 @@ public final class GroupStateMachine {
     public synchronized Outcome apply(ApplyBatch batch, Command.Proposal proposal) {
         Outcome outcome =
                 switch (proposal.command()) {
-                    case Command.Batch b -> applyBatch(batch, b, proposal.nowMillis());
-                    default -> applySingle(batch, proposal.command(), proposal.nowMillis(), true);
+                    case Command.Idempotent i -> applyOnce(batch, i, proposal.nowMillis());
+                    default -> applyCommand(batch, proposal.command(), proposal.nowMillis());
                 };
         batch.counter(revisionName, revision);
+        return outcome;
+    }
+
+    private Outcome applyCommand(ApplyBatch batch, Command command, long now) {
+        return command instanceof Command.Batch b
+                ? applyBatch(batch, b, now)
+                : applySingle(batch, command, now, true);
+    }
+
+    /**
+     * Applies an idempotent command unless its record says it was applied already (decision 0125).
+     * Keeping the record takes no revision: it is bookkeeping, not a client's key.
+     */
+    private Outcome applyOnce(ApplyBatch batch, Command.Idempotent idem, long now) {
+        Optional<StoredValue> stored = batch.read(idem.record());
+        if (stored.isPresent() && !stored.get().isExpiredAt(now)) {
+            IdempotencyRecords.Stored earlier = IdempotencyRecords.decode(stored.get().value());
+            return java.util.Arrays.equals(earlier.fingerprint(), idem.fingerprint())
+                    ? new Outcome.Replayed(earlier.outcome())
+                    : new Outcome.IdempotencyKeyReused(revision);
+        }
+        Outcome outcome = applyCommand(batch, idem.command(), now);
+        batch.put(
+                idem.record(),
+                new StoredValue(
+                        revision,
+                        idem.expiresAtMillis(),
+                        IdempotencyRecords.encode(idem.fingerprint(), outcome)));
+        batch.afterCommit(expiringPuts::incrementAndGet);
         return outcome;
     }
 
@@ -136,6 +165,8 @@ public final class GroupStateMachine {
                 return new Outcome.Deleted(true, revision);
             }
             case Command.Batch nested -> throw new IllegalArgumentException("batches do not nest");
+            case Command.Idempotent nested ->
+                    throw new IllegalArgumentException("idempotent commands do not nest");
         }
     }
 
@@ -197,6 +228,7 @@ public final class GroupStateMachine {
             case Command.Put p -> p.key();
             case Command.Delete d -> d.key();
             case Command.Batch b -> throw new IllegalArgumentException("batches do not nest");
+            case Command.Idempotent i -> throw new IllegalArgumentException("not in a batch");
         };
     }
 
@@ -205,6 +237,7 @@ public final class GroupStateMachine {
             case Command.Put p -> p.precondition();
             case Command.Delete d -> d.precondition();
             case Command.Batch b -> throw new IllegalArgumentException("batches do not nest");
+            case Command.Idempotent i -> throw new IllegalArgumentException("not in a batch");
         };
     }
 }

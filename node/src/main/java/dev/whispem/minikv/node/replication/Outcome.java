@@ -21,4 +21,24 @@ public sealed interface Outcome {
     /** Per-op outcomes of a batch, in request order. */
     record BatchApplied(List<Outcome> results, boolean committed, long revision)
             implements Outcome {}
+
+    /**
+     * An idempotent command already applied for this idempotency key and request: nothing was
+     * applied now, and {@code original} is what the first application answered.
+     */
+    record Replayed(Outcome original) implements Outcome {
+        public Replayed {
+            if (original instanceof Replayed || original instanceof IdempotencyKeyReused) {
+                throw new IllegalArgumentException("only an applied outcome is replayed");
+            }
+        }
+
+        @Override
+        public long revision() {
+            return original.revision();
+        }
+    }
+
+    /** The idempotency key was used for a different request within its window; nothing applied. */
+    record IdempotencyKeyReused(long revision) implements Outcome {}
 }

@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * Binary encoding of the outcomes of one log entry, returned in the Raft reply so that a proposer
  * on another node learns them. Layout: {@code count (4) | outcome...}; an outcome is a tag byte and
- * its longs; a batch outcome nests its per-op outcomes.
+ * its longs; a batch outcome nests its per-op outcomes, a replayed one the outcome it replays.
  */
 public final class OutcomeCodec {
 
@@ -16,6 +16,8 @@ public final class OutcomeCodec {
     private static final byte PRECONDITION_FAILED = 3;
     private static final byte NOT_APPLIED = 4;
     private static final byte BATCH = 5;
+    private static final byte REPLAYED = 6;
+    private static final byte KEY_REUSED = 7;
 
     private OutcomeCodec() {}
 
@@ -44,6 +46,8 @@ public final class OutcomeCodec {
             n += 17;
             if (o instanceof Outcome.BatchApplied b) {
                 n += 5 + size(b.results());
+            } else if (o instanceof Outcome.Replayed r) {
+                n += size(List.of(r.original()));
             }
         }
         return n;
@@ -64,6 +68,12 @@ public final class OutcomeCodec {
                     write(b, r);
                 }
             }
+            case Outcome.Replayed r -> {
+                b.put(REPLAYED).putLong(0).putLong(r.revision());
+                write(b, r.original());
+            }
+            case Outcome.IdempotencyKeyReused k ->
+                    b.put(KEY_REUSED).putLong(0).putLong(k.revision());
         }
     }
 
@@ -85,6 +95,8 @@ public final class OutcomeCodec {
                 }
                 yield new Outcome.BatchApplied(results, a == 1, revision);
             }
+            case REPLAYED -> new Outcome.Replayed(read(b));
+            case KEY_REUSED -> new Outcome.IdempotencyKeyReused(revision);
             default -> throw new IllegalArgumentException("unknown outcome tag " + tag);
         };
     }

@@ -1,6 +1,7 @@
 package dev.whispem.minikv.node.routing;
 
 import dev.whispem.minikv.node.replication.Command;
+import dev.whispem.minikv.node.replication.IdempotencyRecords;
 import dev.whispem.minikv.node.replication.Outcome;
 import dev.whispem.minikv.node.replication.Precondition;
 import dev.whispem.minikv.node.replication.ReadQuery;
@@ -25,14 +26,37 @@ import java.util.function.LongSupplier;
  */
 public final class KvRouter {
 
+    /** How long an idempotency key's outcome is kept when nobody says otherwise. */
+    public static final long DEFAULT_IDEMPOTENCY_WINDOW_MILLIS = 600_000;
+
     private final Replicator replicator;
     private final ShardLayout layout;
     private final LongSupplier clock;
+    private final long idempotencyWindowMillis;
 
     public KvRouter(Replicator replicator, ShardLayout layout, LongSupplier clock) {
+        this(replicator, layout, clock, DEFAULT_IDEMPOTENCY_WINDOW_MILLIS);
+    }
+
+    /**
+     * @param idempotencyWindowMillis how long the outcome of a write sent with an idempotency key
+     *     answers retries of it
+     */
+    public KvRouter(
+            Replicator replicator,
+            ShardLayout layout,
+            LongSupplier clock,
+            long idempotencyWindowMillis) {
+        if (idempotencyWindowMillis < 1000) {
+            throw new IllegalArgumentException(
+                    "minikv.idempotency.window must be at least 1s, got "
+                            + idempotencyWindowMillis
+                            + " ms");
+        }
         this.replicator = replicator;
         this.layout = layout;
         this.clock = clock;
+        this.idempotencyWindowMillis = idempotencyWindowMillis;
     }
 
     public DataKey locate(String tenant, byte[] key) {
@@ -49,13 +73,47 @@ public final class KvRouter {
 
     public CompletableFuture<Outcome> put(
             String tenant, byte[] key, byte[] value, long ttlSeconds, Precondition pre) {
+        return put(tenant, key, value, ttlSeconds, pre, null);
+    }
+
+    /** A put applied at most once for {@code once} when it is not null (decision 0125). */
+    public CompletableFuture<Outcome> put(
+            String tenant,
+            byte[] key,
+            byte[] value,
+            long ttlSeconds,
+            Precondition pre,
+            Idempotency once) {
         DataKey dk = locate(tenant, key);
-        return replicator.submit(groupOf(dk), toCommand(dk, value, ttlSeconds, pre));
+        return replicator.submit(
+                groupOf(dk), atMostOnce(dk, once, toCommand(dk, value, ttlSeconds, pre)));
     }
 
     public CompletableFuture<Outcome> delete(String tenant, byte[] key, Precondition pre) {
+        return delete(tenant, key, pre, null);
+    }
+
+    /** A delete applied at most once for {@code once} when it is not null (decision 0125). */
+    public CompletableFuture<Outcome> delete(
+            String tenant, byte[] key, Precondition pre, Idempotency once) {
         DataKey dk = locate(tenant, key);
-        return replicator.submit(groupOf(dk), new Command.Delete(dk, pre));
+        return replicator.submit(groupOf(dk), atMostOnce(dk, once, new Command.Delete(dk, pre)));
+    }
+
+    /**
+     * {@code command} wrapped so that it applies once for {@code once}, with the record in the
+     * shard of {@code first}, the command's first key; {@code command} as it is when {@code once}
+     * is null.
+     */
+    private Command atMostOnce(DataKey first, Idempotency once, Command command) {
+        if (once == null) {
+            return command;
+        }
+        return new Command.Idempotent(
+                IdempotencyRecords.key(first.shard(), first.tenant(), once.key()),
+                once.fingerprint(),
+                clock.getAsLong() + idempotencyWindowMillis,
+                command);
     }
 
     public CompletableFuture<ReadResult> get(String tenant, byte[] key, Consistency consistency) {
@@ -88,6 +146,15 @@ public final class KvRouter {
      * otherwise each group receives its ops as one non-atomic command and results are per op.
      */
     public CompletableFuture<BatchResult> batch(String tenant, List<KvOp> ops) {
+        return batch(tenant, ops, null);
+    }
+
+    /**
+     * A batch applied at most once for {@code once} when it is not null: each group's part keeps
+     * its own record (in the shard of its first key), so a retry after a partial failure applies
+     * only the parts that did not apply. Whether any part replayed is in the result.
+     */
+    public CompletableFuture<BatchResult> batch(String tenant, List<KvOp> ops, Idempotency once) {
         List<DataKey> keys = new ArrayList<>(ops.size());
         for (KvOp op : ops) {
             keys.add(locate(tenant, op.keyBytes()));
@@ -98,30 +165,52 @@ public final class KvRouter {
             byGroup.computeIfAbsent(groupOf(keys.get(i)), g -> new ArrayList<>()).add(i);
         }
         Outcome[] results = new Outcome[ops.size()];
+        java.util.concurrent.atomic.AtomicBoolean replayed =
+                new java.util.concurrent.atomic.AtomicBoolean();
         List<CompletableFuture<Void>> parts = new ArrayList<>();
         for (Map.Entry<Integer, List<Integer>> e : byGroup.entrySet()) {
             List<Command> cmds = new ArrayList<>();
             for (int i : e.getValue()) {
                 cmds.add(toCommand(keys.get(i), ops.get(i)));
             }
+            DataKey first = keys.get(e.getValue().get(0));
             parts.add(
                     replicator
-                            .submit(e.getKey(), new Command.Batch(cmds, oneShard))
+                            .submit(
+                                    e.getKey(),
+                                    atMostOnce(first, once, new Command.Batch(cmds, oneShard)))
                             .thenAccept(
                                     outcome -> {
-                                        List<Outcome> r =
-                                                ((Outcome.BatchApplied) outcome).results();
+                                        Outcome part = outcome;
+                                        if (part instanceof Outcome.Replayed r) {
+                                            replayed.set(true);
+                                            part = r.original();
+                                        }
+                                        if (part instanceof Outcome.IdempotencyKeyReused) {
+                                            throw new IdempotencyKeyReusedException();
+                                        }
+                                        List<Outcome> r = ((Outcome.BatchApplied) part).results();
                                         for (int j = 0; j < r.size(); j++) {
                                             results[e.getValue().get(j)] = r.get(j);
                                         }
                                     }));
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
-                .thenApply(v -> new BatchResult(List.of(results), oneShard));
+                .thenApply(v -> new BatchResult(List.of(results), oneShard, replayed.get()));
     }
 
-    /** Outcomes of a client batch in request order. */
-    public record BatchResult(List<Outcome> results, boolean atomic) {}
+    /**
+     * Outcomes of a client batch in request order; {@code replayed} when an idempotency key's
+     * stored outcome answered some of it.
+     */
+    public record BatchResult(List<Outcome> results, boolean atomic, boolean replayed) {}
+
+    /** A batch's idempotency key was used for a different request within its window. */
+    public static final class IdempotencyKeyReusedException extends RuntimeException {
+        public IdempotencyKeyReusedException() {
+            super("the idempotency key was used for a different request", null, false, false);
+        }
+    }
 
     private Command toCommand(DataKey dk, KvOp op) {
         return switch (op) {

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -78,7 +79,48 @@ public final class MinikvCli {
     }
 
     int run(HttpRequest req, boolean rawBody) throws Exception {
-        HttpResponse<byte[]> r = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+        return answer(http.send(req, HttpResponse.BodyHandlers.ofByteArray()), rawBody);
+    }
+
+    /**
+     * Sends a write with an {@code Idempotency-Key} ({@code given}, or a new one) and sends it
+     * again with the same key, up to {@code retries} times, when the answer is 503 or none came:
+     * the node applies it at most once (docs/api/kv.md). A node with idempotency keys turned off
+     * (501) gets the write once without the header, unless the user named a key.
+     */
+    int write(HttpRequest.Builder request, String given, int retries) throws Exception {
+        String key = given != null ? given : java.util.UUID.randomUUID().toString();
+        long pauseMillis = 250;
+        for (int attempt = 0; ; attempt++) {
+            HttpResponse<byte[]> r;
+            try {
+                r =
+                        http.send(
+                                request.copy().header("Idempotency-Key", key).build(),
+                                HttpResponse.BodyHandlers.ofByteArray());
+            } catch (java.io.IOException e) {
+                if (attempt >= retries) {
+                    throw e;
+                }
+                err.println("no answer (" + e + "); sending again with the same Idempotency-Key");
+                Thread.sleep(pauseMillis);
+                pauseMillis *= 2;
+                continue;
+            }
+            if (r.statusCode() == 501 && given == null) {
+                return run(request.build(), false);
+            }
+            if (r.statusCode() == 503 && attempt < retries) {
+                err.println("503 (outcome unknown); sending again with the same Idempotency-Key");
+                Thread.sleep(pauseMillis);
+                pauseMillis *= 2;
+                continue;
+            }
+            return answer(r, false);
+        }
+    }
+
+    private int answer(HttpResponse<byte[]> r, boolean rawBody) throws java.io.IOException {
         if (r.statusCode() >= 400) {
             return failed(r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
         }
@@ -135,6 +177,8 @@ public final class MinikvCli {
         @Option(names = "--create", description = "Only if the key does not exist")
         boolean create;
 
+        @Mixin Retries retries;
+
         @Override
         public Integer call() throws Exception {
             byte[] body =
@@ -150,8 +194,25 @@ public final class MinikvCli {
             if (create) {
                 b.header("If-None-Match", "*");
             }
-            return cli.run(b.build(), false);
+            return cli.write(b, retries.idempotencyKey, retries.retries);
         }
+    }
+
+    /** How a write is sent again after a 503 or no answer. */
+    static final class Retries {
+        @Option(
+                names = "--idempotency-key",
+                description =
+                        "Idempotency-Key of the write (default: a new UUID); the write applies at"
+                                + " most once per key")
+        String idempotencyKey;
+
+        @Option(
+                names = "--retries",
+                description =
+                        "Times to send the write again, with the same key, after a 503 or no"
+                                + " answer (default ${DEFAULT-VALUE})")
+        int retries = 3;
     }
 
     @Command(name = "get", description = "Print a value.")
@@ -179,9 +240,12 @@ public final class MinikvCli {
         @Parameters(index = "0")
         String key;
 
+        @Mixin Retries retries;
+
         @Override
         public Integer call() throws Exception {
-            return cli.run(cli.request(path(key)).DELETE().build(), false);
+            return cli.write(
+                    cli.request(path(key)).DELETE(), retries.idempotencyKey, retries.retries);
         }
     }
 

@@ -52,6 +52,49 @@ class CommandCodecTest {
     }
 
     @Test
+    void idempotentCommandsAndTheirOutcomesRoundTrip() {
+        DataKey record = IdempotencyRecords.key(7, "acme", "req-1");
+        Command inner =
+                new Command.Batch(
+                        List.of(new Command.Put(key("a"), new byte[] {1}, 0, Precondition.NONE)),
+                        false);
+        Command.Proposal p =
+                new Command.Proposal(
+                        5L, new Command.Idempotent(record, new byte[] {9, 8, 7}, 60_000L, inner));
+
+        Command.Idempotent back =
+                (Command.Idempotent)
+                        CommandCodec.decodeAll(CommandCodec.encode(p)).get(0).command();
+
+        assertThat(back.record()).isEqualTo(record);
+        assertThat(back.record().tenant()).isEqualTo(IdempotencyRecords.TENANT);
+        assertThat(back.fingerprint()).containsExactly(9, 8, 7);
+        assertThat(back.expiresAtMillis()).isEqualTo(60_000L);
+        assertThat(((Command.Batch) back.command()).ops()).hasSize(1);
+
+        List<Outcome> outcomes =
+                List.of(
+                        new Outcome.Replayed(
+                                new Outcome.BatchApplied(
+                                        List.of(new Outcome.Written(4, 4)), true, 4)),
+                        new Outcome.IdempotencyKeyReused(11),
+                        new Outcome.Replayed(new Outcome.PreconditionFailed(3, 12)));
+        assertThat(OutcomeCodec.decode(OutcomeCodec.encode(outcomes))).isEqualTo(outcomes);
+    }
+
+    @Test
+    void idempotentCommandsDoNotNest() {
+        DataKey record = IdempotencyRecords.key(7, "acme", "req-1");
+        Command.Idempotent once =
+                new Command.Idempotent(
+                        record, new byte[1], 1, new Command.Delete(key("x"), Precondition.NONE));
+        assertThatThrownBy(() -> new Command.Idempotent(record, new byte[1], 1, once))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Command.Batch(List.of(once), false))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void unknownFormatIsRejected() {
         byte[] bytes =
                 CommandCodec.encode(

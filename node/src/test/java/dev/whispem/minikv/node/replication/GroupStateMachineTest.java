@@ -57,6 +57,70 @@ class GroupStateMachineTest {
         assertThat(store.get(key("live"))).isPresent();
     }
 
+    private static Command once(String idemKey, String fingerprint, long expiresAt, Command c) {
+        return new Command.Idempotent(
+                IdempotencyRecords.key(0, "t", idemKey),
+                fingerprint.getBytes(StandardCharsets.UTF_8),
+                expiresAt,
+                c);
+    }
+
+    @Test
+    void anIdempotentWriteAppliesOnceAndItsRetryAnswersTheFirstOutcome() {
+        Outcome first = apply(0, once("r1", "f", 10_000, put("k", "1", Precondition.NONE)));
+        assertThat(first).isEqualTo(new Outcome.Written(1, 1));
+        apply(0, put("k", "2", Precondition.NONE)); // someone else writes meanwhile
+
+        Outcome retry = apply(5, once("r1", "f", 10_005, put("k", "1", Precondition.NONE)));
+
+        assertThat(retry).isEqualTo(new Outcome.Replayed(new Outcome.Written(1, 1)));
+        assertThat(new String(store.get(key("k")).orElseThrow().value(), StandardCharsets.UTF_8))
+                .as("the retry did not apply again")
+                .isEqualTo("2");
+        assertThat(sm.revision()).isEqualTo(2);
+    }
+
+    @Test
+    void anIdempotencyKeyUsedForAnotherRequestIsRefusedAndChangesNothing() {
+        apply(0, once("r1", "f", 10_000, put("k", "1", Precondition.NONE)));
+
+        Outcome other = apply(1, once("r1", "g", 10_001, put("k", "9", Precondition.NONE)));
+
+        assertThat(other).isEqualTo(new Outcome.IdempotencyKeyReused(1));
+        assertThat(store.get(key("k")).orElseThrow().value())
+                .isEqualTo("1".getBytes(StandardCharsets.UTF_8));
+        assertThat(sm.revision()).isEqualTo(1);
+    }
+
+    @Test
+    void aFailedPreconditionIsAnOutcomeTooAndReplaysAsOne() {
+        apply(0, put("k", "1", Precondition.NONE));
+        Command create = once("r1", "f", 10_000, put("k", "x", Precondition.ABSENT));
+        assertThat(apply(0, create)).isEqualTo(new Outcome.PreconditionFailed(1, 1));
+        apply(0, new Command.Delete(key("k"), Precondition.NONE));
+
+        // The key is absent now, but the request was answered: the retry gets the same answer.
+        assertThat(apply(1, create))
+                .isEqualTo(new Outcome.Replayed(new Outcome.PreconditionFailed(1, 1)));
+        assertThat(store.get(key("k"))).isEmpty();
+    }
+
+    @Test
+    void afterItsWindowAKeyAppliesAgainAndKeysAreSeparatePerTenant() {
+        apply(0, once("r1", "f", 1_000, put("k", "1", Precondition.NONE)));
+
+        assertThat(apply(1_000, once("r1", "f", 2_000, put("k", "1", Precondition.NONE))))
+                .isEqualTo(new Outcome.Written(2, 2));
+
+        Command otherTenant =
+                new Command.Idempotent(
+                        IdempotencyRecords.key(0, "u", "r1"),
+                        "g".getBytes(StandardCharsets.UTF_8),
+                        5_000,
+                        put("k", "3", Precondition.NONE));
+        assertThat(apply(1_500, otherTenant)).isEqualTo(new Outcome.Written(3, 3));
+    }
+
     @Test
     void commandsInOneApplyBatchSeeEachOther() {
         ApplyBatch b = new ApplyBatch(store);

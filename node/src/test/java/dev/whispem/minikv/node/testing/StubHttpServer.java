@@ -51,6 +51,7 @@ public final class StubHttpServer implements AutoCloseable {
     private final HttpServer server;
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final List<String> queries = new CopyOnWriteArrayList<>();
+    private final List<String> idempotencyKeys = new CopyOnWriteArrayList<>();
 
     private StubHttpServer(HttpServer server) {
         this.server = server;
@@ -72,6 +73,8 @@ public final class StubHttpServer implements AutoCloseable {
             String authorization = exchange.getRequestHeaders().getFirst("Authorization");
             byte[] body = exchange.getRequestBody().readAllBytes();
             queries.add(String.valueOf(exchange.getRequestURI().getRawQuery()));
+            idempotencyKeys.add(
+                    String.valueOf(exchange.getRequestHeaders().getFirst("Idempotency-Key")));
             requests.add(new Request(method, path, authorization));
             Reply reply = responder.respond(method, path, authorization, body);
             if (reply.contentType() != null) {
@@ -97,6 +100,11 @@ public final class StubHttpServer implements AutoCloseable {
         return List.copyOf(queries);
     }
 
+    /** The requests' Idempotency-Key headers so far ("null" without one), in arrival order. */
+    public List<String> idempotencyKeys() {
+        return List.copyOf(idempotencyKeys);
+    }
+
     /** The requests received so far as {@link Request#toString()} lines, in arrival order. */
     public List<String> lines() {
         return requests.stream().map(Request::toString).toList();
@@ -106,6 +114,7 @@ public final class StubHttpServer implements AutoCloseable {
     public void clearRequests() {
         requests.clear();
         queries.clear();
+        idempotencyKeys.clear();
     }
 
     /** {@code 127.0.0.1:port}. */
