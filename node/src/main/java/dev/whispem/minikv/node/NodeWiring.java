@@ -309,6 +309,12 @@ public class NodeWiring {
                         "minikv.reads.retried",
                         "Read rounds and reads sent again because their group had no leader able"
                                 + " to answer at that moment");
+        var resentKeyed =
+                counter(
+                        registry,
+                        "minikv.idempotent.resends",
+                        "Writes carrying an Idempotency-Key that failed (a leader change, a lost"
+                                + " forward, a timeout) and were sent again by this node");
         var settled =
                 new java.util.EnumMap<EntryFate, io.micrometer.core.instrument.Counter>(
                         EntryFate.class);
@@ -361,6 +367,11 @@ public class NodeWiring {
                     @Override
                     public void settledAfterStepDown(EntryFate fate) {
                         settled.get(fate).increment();
+                    }
+
+                    @Override
+                    public void resentKeyed() {
+                        resentKeyed.increment();
                     }
                 };
         if (clusterMode(node, raft)) {

@@ -40,4 +40,10 @@ public interface CommitObserver {
      * learned its {@code fate} from the log ({@link SteppedDownEntries}).
      */
     default void settledAfterStepDown(EntryFate fate) {}
+
+    /**
+     * A write carrying an idempotency key failed and is sent again ({@link KeyedResends}); the
+     * state machine applies it at most once.
+     */
+    default void resentKeyed() {}
 }

@@ -111,6 +111,9 @@ public final class RatisReplicator implements Replicator {
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
                     Thread.ofPlatform().name("minikv-raft-timer").daemon().factory());
 
+    /** Sends a failed write that carries an idempotency key again (decision 0125). */
+    private final KeyedResends keyedResends;
+
     /**
      * Bounds every proposal, forward, read barrier and query by {@link #REQUEST_TIMEOUT_SECONDS}.
      */
@@ -151,6 +154,7 @@ public final class RatisReplicator implements Replicator {
         deadlines.sweepOn(timer, DEADLINE_SWEEP_MILLIS);
         this.config = config;
         this.observer = observer;
+        this.keyedResends = new KeyedResends(timer, closing::get, observer);
         this.groupIds = new RaftGroupId[groupCount];
         this.cores = new GroupStateMachine[groupCount];
         this.proposers = new GroupProposer[groupCount];
@@ -353,6 +357,12 @@ public final class RatisReplicator implements Replicator {
         CompletableFuture<Outcome> refused = refusedOrNull();
         if (refused != null) {
             return refused;
+        }
+        if (command instanceof Command.Idempotent) {
+            return keyedResends.submit(
+                    () ->
+                            proposers[group].submit(
+                                    new Command.Proposal(System.currentTimeMillis(), command)));
         }
         return proposers[group].submit(new Command.Proposal(System.currentTimeMillis(), command));
     }
