@@ -80,6 +80,13 @@ public final class LoadTool implements java.util.concurrent.Callable<Integer> {
     boolean stale;
 
     @Option(
+            names = "--idempotency-keys",
+            description =
+                    "MiniKV writes carry an Idempotency-Key, a new one per request: the node"
+                            + " resends a write whose outcome it lost, and each applies once")
+    boolean idempotencyKeys;
+
+    @Option(
             names = "--ttl",
             description = "MiniKV writes expire after this many seconds (0 = never)")
     int ttlSeconds;
@@ -112,6 +119,12 @@ public final class LoadTool implements java.util.concurrent.Callable<Integer> {
                         .execute(args));
     }
 
+    /** Makes idempotency keys of different runs differ. */
+    private static final String RUN_ID = Long.toString(System.nanoTime(), 36);
+
+    private final java.util.concurrent.atomic.AtomicLong requestIds =
+            new java.util.concurrent.atomic.AtomicLong();
+
     /** A request without an answer by then counts as an error, so a run always ends. */
     private static final long REQUEST_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -139,6 +152,10 @@ public final class LoadTool implements java.util.concurrent.Callable<Integer> {
                                 ? new EpollEventLoopGroup(
                                         loops, () -> (select, hasTasks) -> SelectStrategy.BUSY_WAIT)
                                 : new EpollEventLoopGroup(loops);
+        if (idempotencyKeys && target == Target.ETCD) {
+            throw new CommandLine.ParameterException(
+                    new CommandLine(this), "--idempotency-keys is for MiniKV");
+        }
         if (ttlSeconds < 0 || (ttlSeconds > 0 && target == Target.ETCD)) {
             throw new CommandLine.ParameterException(
                     new CommandLine(this),
@@ -484,7 +501,18 @@ public final class LoadTool implements java.util.concurrent.Callable<Integer> {
                     yield ascii("GET " + path + " HTTP/1.1\r\n" + host + authorization + "\r\n");
                 }
                 yield withBody(
-                        "PUT " + path + " HTTP/1.1\r\n" + host + authorization,
+                        "PUT "
+                                + path
+                                + " HTTP/1.1\r\n"
+                                + host
+                                + authorization
+                                + (idempotencyKeys
+                                        ? "Idempotency-Key: load-"
+                                                + RUN_ID
+                                                + "-"
+                                                + requestIds.incrementAndGet()
+                                                + "\r\n"
+                                        : ""),
                         "application/octet-stream",
                         value);
             }

@@ -145,6 +145,40 @@ class LoadToolTest {
     }
 
     @Test
+    void withIdempotencyKeysEveryWriteHasItsOwn() throws Exception {
+        try (StubHttpServer server =
+                StubHttpServer.start((method, path, auth, body) -> Reply.of(200, "ok"))) {
+            int exit =
+                    load(
+                            server.uri().toString(),
+                            "--idempotency-keys",
+                            "--read-ratio",
+                            "0.5",
+                            "--duration",
+                            "1",
+                            "--warmup",
+                            "0",
+                            "--rate",
+                            "40",
+                            "--concurrency",
+                            "2");
+            assertThat(exit).isZero();
+            java.util.List<StubHttpServer.Request> requests = server.requests();
+            java.util.List<String> keys = server.idempotencyKeys();
+            java.util.Set<String> writeKeys = new java.util.HashSet<>();
+            for (int i = 0; i < requests.size(); i++) {
+                if (requests.get(i).method().equals("PUT")) {
+                    assertThat(keys.get(i)).startsWith("load-");
+                    assertThat(writeKeys.add(keys.get(i))).as("unique " + keys.get(i)).isTrue();
+                } else {
+                    assertThat(keys.get(i)).isEqualTo("null");
+                }
+            }
+            assertThat(writeKeys).isNotEmpty();
+        }
+    }
+
+    @Test
     void aTtlForEtcdIsRefused() {
         int exit = load("http://127.0.0.1:1", "--target", "ETCD", "--ttl", "5");
         assertThat(exit).isEqualTo(2);
