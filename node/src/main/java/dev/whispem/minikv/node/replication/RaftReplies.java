@@ -39,8 +39,9 @@ final class RaftReplies {
 
     /**
      * Whether {@code error} says the group had no leader able to answer at that moment: none known
-     * (an election, a leadership transfer), this member does not lead, or the leader is stepping
-     * down or not ready yet. A read that failed so may go again a moment later.
+     * (an election, a leadership transfer), this member does not lead, the leader is stepping down
+     * or not ready yet, or the leader this node knows refuses connections (its process is gone, and
+     * an election follows). A read that failed so may go again a moment later.
      */
     static boolean leaderMoving(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
@@ -48,7 +49,8 @@ final class RaftReplies {
                     || t instanceof org.apache.ratis.protocol.exceptions.NotLeaderException
                     || t instanceof LeaderNotReadyException
                     || t instanceof LeaderSteppingDownException
-                    || t instanceof ReadIndexException) {
+                    || t instanceof ReadIndexException
+                    || t instanceof java.net.ConnectException) {
                 return true;
             }
         }

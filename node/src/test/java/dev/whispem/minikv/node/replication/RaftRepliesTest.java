@@ -31,6 +31,16 @@ class RaftRepliesTest {
         assertThat(RaftReplies.leaderMoving(new NotLeaderException("n2"))).isTrue();
         assertThat(RaftReplies.leaderMoving(new LeaderNotReadyException(member))).isTrue();
         assertThat(RaftReplies.leaderMoving(new LeaderSteppingDownException("transfer"))).isTrue();
+        // A leader killed: its port refuses, as a Ratis client call reports it.
+        assertThat(
+                        RaftReplies.leaderMoving(
+                                new CompletionException(
+                                        new IllegalStateException(
+                                                "UNAVAILABLE: io exception",
+                                                new java.net.ConnectException(
+                                                        "finishConnect(..) failed: Connection"
+                                                                + " refused")))))
+                .isTrue();
     }
 
     @Test
