@@ -37,6 +37,15 @@ class KeyedResendsTest {
         timer.shutdownNow();
     }
 
+    /** A send that always fails, counting its calls in {@code sends}. */
+    private static java.util.function.Supplier<CompletableFuture<Outcome>> failing(
+            AtomicInteger sends) {
+        return () -> {
+            sends.incrementAndGet();
+            return unknown();
+        };
+    }
+
     private static CompletableFuture<Outcome> unknown() {
         return CompletableFuture.failedFuture(
                 new IllegalStateException("changed leader while the write was pending"));
@@ -77,12 +86,7 @@ class KeyedResendsTest {
     @Test
     void resendsAreBoundedAndTheLastFailureIsTheAnswer() {
         AtomicInteger sends = new AtomicInteger();
-        CompletableFuture<Outcome> outcome =
-                resends.submit(
-                        () -> {
-                            sends.incrementAndGet();
-                            return unknown();
-                        });
+        CompletableFuture<Outcome> outcome = resends.submit(failing(sends));
 
         assertThatThrownBy(() -> outcome.get(10, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class)
@@ -95,12 +99,7 @@ class KeyedResendsTest {
     void nothingIsSentAgainOnceTheNodeCloses() {
         closing.set(true);
         AtomicInteger sends = new AtomicInteger();
-        CompletableFuture<Outcome> outcome =
-                resends.submit(
-                        () -> {
-                            sends.incrementAndGet();
-                            return unknown();
-                        });
+        CompletableFuture<Outcome> outcome = resends.submit(failing(sends));
 
         assertThatThrownBy(() -> outcome.get(10, TimeUnit.SECONDS))
                 .hasCauseInstanceOf(IllegalStateException.class);

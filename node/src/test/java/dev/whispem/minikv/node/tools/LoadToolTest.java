@@ -114,29 +114,33 @@ class LoadToolTest {
         }
     }
 
+    /** 40 requests, half reads, at a server answering 200, with {@code option} added. */
+    private void fortyMixedRequests(StubHttpServer server, String... option) {
+        String[] args = {
+            "--read-ratio",
+            "0.5",
+            "--duration",
+            "1",
+            "--warmup",
+            "0",
+            "--rate",
+            "40",
+            "--concurrency",
+            "2"
+        };
+        String[] all = java.util.Arrays.copyOf(option, option.length + args.length);
+        System.arraycopy(args, 0, all, option.length, args.length);
+        assertThat(load(server.uri().toString(), all)).isZero();
+        assertThat(server.requests()).hasSize(40);
+    }
+
     @Test
     void writesCarryTheTtlAndReadsDoNot() throws Exception {
         try (StubHttpServer server =
                 StubHttpServer.start((method, path, auth, body) -> Reply.of(200, "ok"))) {
-            int exit =
-                    load(
-                            server.uri().toString(),
-                            "--ttl",
-                            "30",
-                            "--read-ratio",
-                            "0.5",
-                            "--duration",
-                            "1",
-                            "--warmup",
-                            "0",
-                            "--rate",
-                            "40",
-                            "--concurrency",
-                            "2");
-            assertThat(exit).isZero();
+            fortyMixedRequests(server, "--ttl", "30");
             java.util.List<StubHttpServer.Request> requests = server.requests();
             java.util.List<String> queries = server.queries();
-            assertThat(requests).hasSize(40);
             for (int i = 0; i < requests.size(); i++) {
                 assertThat(queries.get(i))
                         .isEqualTo(requests.get(i).method().equals("PUT") ? "ttl=30" : "null");
@@ -148,21 +152,7 @@ class LoadToolTest {
     void withIdempotencyKeysEveryWriteHasItsOwn() throws Exception {
         try (StubHttpServer server =
                 StubHttpServer.start((method, path, auth, body) -> Reply.of(200, "ok"))) {
-            int exit =
-                    load(
-                            server.uri().toString(),
-                            "--idempotency-keys",
-                            "--read-ratio",
-                            "0.5",
-                            "--duration",
-                            "1",
-                            "--warmup",
-                            "0",
-                            "--rate",
-                            "40",
-                            "--concurrency",
-                            "2");
-            assertThat(exit).isZero();
+            fortyMixedRequests(server, "--idempotency-keys");
             java.util.List<StubHttpServer.Request> requests = server.requests();
             java.util.List<String> keys = server.idempotencyKeys();
             java.util.Set<String> writeKeys = new java.util.HashSet<>();
