@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.ratis.protocol.Message;
@@ -320,12 +321,46 @@ final class GroupReads {
                         return CompletableFuture.failedFuture(error);
                     }
                     observer.readRetried();
-                    return CompletableFuture.supplyAsync(
-                                    () -> whileLeaderMoves(again, again, untilNanos),
-                                    CompletableFuture.delayedExecutor(
-                                            RETRY_PAUSE_MILLIS, TimeUnit.MILLISECONDS, callbacks))
-                            .thenCompose(f -> f);
+                    return afterPause(
+                            () -> whileLeaderMoves(again, again, untilNanos),
+                            error,
+                            callbacks,
+                            RETRY_PAUSE_MILLIS);
                 });
+    }
+
+    /**
+     * Runs {@code attempt} on {@code callbacks} after {@code pauseMillis}. When those threads are
+     * gone (the node is shutting down) it fails with {@code error} at once rather than leave its
+     * read waiting until the client's connection closes.
+     */
+    static <T> CompletableFuture<T> afterPause(
+            Supplier<CompletableFuture<T>> attempt,
+            Throwable error,
+            Executor callbacks,
+            long pauseMillis) {
+        CompletableFuture<T> next = new CompletableFuture<>();
+        Executor callbacksOrFail =
+                task -> {
+                    try {
+                        callbacks.execute(task);
+                    } catch (RejectedExecutionException closing) {
+                        next.completeExceptionally(error);
+                    }
+                };
+        CompletableFuture.delayedExecutor(pauseMillis, TimeUnit.MILLISECONDS, callbacksOrFail)
+                .execute(
+                        () ->
+                                attempt.get()
+                                        .whenComplete(
+                                                (value, failure) -> {
+                                                    if (failure == null) {
+                                                        next.complete(value);
+                                                    } else {
+                                                        next.completeExceptionally(failure);
+                                                    }
+                                                }));
+        return next;
     }
 
     /**
