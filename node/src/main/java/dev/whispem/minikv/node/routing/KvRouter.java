@@ -26,17 +26,10 @@ import java.util.function.LongSupplier;
  */
 public final class KvRouter {
 
-    /** How long an idempotency key's outcome is kept when nobody says otherwise. */
-    public static final long DEFAULT_IDEMPOTENCY_WINDOW_MILLIS = 600_000;
-
     private final Replicator replicator;
     private final ShardLayout layout;
     private final LongSupplier clock;
     private final long idempotencyWindowMillis;
-
-    public KvRouter(Replicator replicator, ShardLayout layout, LongSupplier clock) {
-        this(replicator, layout, clock, DEFAULT_IDEMPOTENCY_WINDOW_MILLIS);
-    }
 
     /**
      * @param idempotencyWindowMillis how long the outcome of a write sent with an idempotency key
@@ -71,12 +64,7 @@ public final class KvRouter {
         return layout;
     }
 
-    public CompletableFuture<Outcome> put(
-            String tenant, byte[] key, byte[] value, long ttlSeconds, Precondition pre) {
-        return put(tenant, key, value, ttlSeconds, pre, null);
-    }
-
-    /** A put applied at most once for {@code once} when it is not null (decision 0125). */
+    /** A put, applied at most once for {@code once} unless it is null (decision 0125). */
     public CompletableFuture<Outcome> put(
             String tenant,
             byte[] key,
@@ -89,11 +77,7 @@ public final class KvRouter {
                 groupOf(dk), atMostOnce(dk, once, toCommand(dk, value, ttlSeconds, pre)));
     }
 
-    public CompletableFuture<Outcome> delete(String tenant, byte[] key, Precondition pre) {
-        return delete(tenant, key, pre, null);
-    }
-
-    /** A delete applied at most once for {@code once} when it is not null (decision 0125). */
+    /** A delete, applied at most once for {@code once} unless it is null (decision 0125). */
     public CompletableFuture<Outcome> delete(
             String tenant, byte[] key, Precondition pre, Idempotency once) {
         DataKey dk = locate(tenant, key);
@@ -143,16 +127,10 @@ public final class KvRouter {
 
     /**
      * Runs a client batch. When every key is on one shard the batch is one atomic command;
-     * otherwise each group receives its ops as one non-atomic command and results are per op.
-     */
-    public CompletableFuture<BatchResult> batch(String tenant, List<KvOp> ops) {
-        return batch(tenant, ops, null);
-    }
-
-    /**
-     * A batch applied at most once for {@code once} when it is not null: each group's part keeps
-     * its own record (in the shard of its first key), so a retry after a partial failure applies
-     * only the parts that did not apply. Whether any part replayed is in the result.
+     * otherwise each group receives its ops as one non-atomic command and results are per op. With
+     * {@code once} (decision 0125) each group's part keeps its own record, in the shard of its
+     * first key, so a retry after a partial failure applies only the parts that did not apply;
+     * whether any part replayed is in the result.
      */
     public CompletableFuture<BatchResult> batch(String tenant, List<KvOp> ops, Idempotency once) {
         List<DataKey> keys = new ArrayList<>(ops.size());
